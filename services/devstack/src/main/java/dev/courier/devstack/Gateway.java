@@ -1,0 +1,40 @@
+package dev.courier.devstack;
+
+import java.util.List;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.websocket.WsRouting;
+
+import dev.courier.platform.http.Problems;
+import dev.courier.platform.server.CourierApp;
+
+/**
+ * One origin for the browser: every service's public routes on one port. The services' paths are
+ * disjoint by design, exactly as the ingress routes them to separate pods in Kubernetes.
+ */
+final class Gateway {
+
+    private Gateway() {
+    }
+
+    static WebServer start(int port, List<CourierApp> apps) {
+        WsRouting.Builder ws = WsRouting.builder();
+        apps.forEach(app -> app.websocket(ws));
+        return WebServer.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .routing(routing -> {
+                    Problems.register(routing);
+                    apps.forEach(app -> app.routing(routing));
+                    // When no service serves "/", say what is here.
+                    routing.get("/", (req, res) -> {
+                        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                        res.send("Courier is running. API under /api/v1; WebSocket at /ws.\n");
+                    });
+                })
+                .addRouting(ws)
+                .build()
+                .start();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.courier.platform.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.helidon.common.config.Config;
+
+/**
+ * A pooled PostgreSQL connection with transaction helpers. Each service owns one schema and sets it
+ * as the search path, so its SQL never names another service's tables.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final String schema;
+
+    private Database(HikariDataSource dataSource, String schema) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+    }
+
+    /**
+     * Opens the pool from {@code courier.db} ({@code url}, {@code user}, {@code password},
+     * {@code pool}) and fails fast with one clear message if the database cannot be reached.
+     */
+    public static Database open(Config db, String schema) {
+        String url = db.get("url").asString().orElseThrow(() -> new IllegalStateException("courier.db.url is not set"));
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        db.get("user").asString().ifPresent(hc::setUsername);
+        db.get("password").asString().filter(p -> !p.isEmpty()).ifPresent(hc::setPassword);
+        hc.setMaximumPoolSize(db.get("pool").asInt().orElse(10));
+        hc.setMinimumIdle(Math.min(2, hc.getMaximumPoolSize()));
+        hc.setPoolName(schema);
+        hc.setConnectionTimeout(Duration.ofSeconds(db.get("connect-timeout-seconds").asInt().orElse(10)).toMillis());
+        hc.setConnectionInitSql("SET search_path TO " + schema + ", public");
+        hc.setInitializationFailTimeout(Duration.ofSeconds(db.get("startup-timeout-seconds").asInt().orElse(15)).toMillis());
+        try {
+            return new Database(new HikariDataSource(hc), schema);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot connect to PostgreSQL at " + redact(url) + ": " + rootMessage(e), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    /** Work inside one transaction: committed on return, rolled back on any exception. */
+    public <T> T inTransaction(SqlFunction<Connection, T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (Throwable e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** Work on a connection in autocommit mode (single statements, reads). */
+    public <T> T withConnection(SqlFunction<Connection, T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** A unit of JDBC work. */
+    @FunctionalInterface
+    public interface SqlFunction<I, O> {
+        O apply(I input) throws SQLException;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.courier.platform.security;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.courier.platform.http.ProblemException;
+
+/**
+ * Verifies Courier access tokens offline: ES256 signature by a key from the JWKS, issuer,
+ * audience, expiry (with a small leeway for clock skew), and a positive numeric subject.
+ */
+public final class TokenVerifier {
+
+    public static final String ISSUER = "courier-auth";
+    public static final String AUDIENCE = "courier";
+    /** The cookie that carries the access token for browsers. */
+    public static final String ACCESS_COOKIE = "courier_access";
+
+    private static final long LEEWAY_SECONDS = 30;
+
+    private final KeySource keys;
+    private final Clock clock;
+
+    public TokenVerifier(KeySource keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    public Optional<Caller> verify(String token) {
+        Optional<Map<String, Object>> verified = Jwt.verify(token, keys);
+        if (verified.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> claims = verified.get();
+        long now = clock.instant().getEpochSecond();
+        if (!ISSUER.equals(claims.get("iss")) || !audienceOk(claims.get("aud"))
+                || !(claims.get("exp") instanceof Number exp) || exp.longValue() + LEEWAY_SECONDS < now
+                || (claims.get("nbf") instanceof Number nbf && nbf.longValue() - LEEWAY_SECONDS > now)
+                || !(claims.get("sub") instanceof String sub) || !(claims.get("sid") instanceof String sid)) {
+            return Optional.empty();
+        }
+        long userId;
+        try {
+            userId = Long.parseLong(sub);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (userId <= 0) {
+            return Optional.empty();
+        }
+        Set<String> roles = new HashSet<>();
+        if (claims.get("roles") instanceof Collection<?> rs) {
+            rs.forEach(r -> roles.add(String.valueOf(r)));
+        }
+        return Optional.of(new Caller(userId, sid, Set.copyOf(roles)));
+    }
+
+    /** The caller of a request (bearer token, else the access cookie), or 401. */
+    public Caller require(ServerRequest req) {
+        return token(req).flatMap(this::verify)
+                .orElseThrow(() -> ProblemException.unauthorized("A valid access token is required."));
+    }
+
+    public static Optional<String> token(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isPresent()) {
+            String h = header.get();
+            return h.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(h.substring(7).trim()) : Optional.empty();
+        }
+        return req.headers().cookies().first(ACCESS_COOKIE).asOptional();
+    }
+
+    /** Claims for a new access token; auth signs them. */
+    public static Map<String, Object> claims(long userId, String sessionId, Collection<String> roles, Instant issuedAt, Instant expiresAt, String jti) {
+        return Map.of("iss", ISSUER, "aud", AUDIENCE, "sub", Long.toString(userId), "sid", sessionId,
+                "roles", roles, "iat", issuedAt.getEpochSecond(), "nbf", issuedAt.getEpochSecond(),
+                "exp", expiresAt.getEpochSecond(), "jti", jti);
+    }
+
+    private static boolean audienceOk(Object aud) {
+        return AUDIENCE.equals(aud) || (aud instanceof Collection<?> c && c.contains(AUDIENCE));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.courier.platform.server;
+
+import java.util.List;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+
+/**
+ * One Courier service, wired and ready to serve. The service's own {@code Main} serves it alone;
+ * the devstack serves the public routes of all four behind one port, as the ingress does.
+ */
+public interface CourierApp extends AutoCloseable {
+
+    /** Short name: {@code auth}, {@code messenger}, {@code notifier}, {@code stats}. */
+    String name();
+
+    /** The HTTP routes of this service (public API, compatibility routes, internal endpoints). */
+    void routing(HttpRouting.Builder routing);
+
+    /** WebSocket endpoints, if any. */
+    default void websocket(WsRouting.Builder ws) {
+    }
+
+    /** Anything only the service's own server has, such as a gRPC listener. */
+    default void server(WebServerConfig.Builder server) {
+    }
+
+    /** Readiness checks of the servers this service needs. */
+    List<HealthCheck> healthChecks();
+
+    /** Starts background work (relays, consumers) once the server is up. */
+    default void start() {
+    }
+
+    /** Stops background work and closes connections; in-flight work is finished first. */
+    @Override
+    void close();
+}

@@ -1,0 +1,88 @@
+package dev.courier.platform.server;
+
+import java.lang.System.Logger.Level;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.websocket.WsRouting;
+
+import dev.courier.platform.http.Problems;
+
+/** Builds and starts a service's web server: its routes, problem+json errors, /health and /metrics. */
+public final class Servers {
+
+    private static final System.Logger LOG = System.getLogger(Servers.class.getName());
+
+    private Servers() {
+    }
+
+    /** Wires {@code app} into a server builder; tests reuse it through {@code @SetUpServer}. */
+    public static void setup(WebServerConfig.Builder server, CourierApp app) {
+        server.routing(routing -> {
+            Problems.register(routing);
+            app.routing(routing);
+        });
+        WsRouting.Builder ws = WsRouting.builder();
+        app.websocket(ws);
+        server.addRouting(ws);
+        server.addFeature(observe(app));
+        app.server(server);
+    }
+
+    /** {@code /health} (with {@code /health/live}, {@code /health/ready}) and {@code /metrics} in Prometheus format. */
+    public static ObserveFeature observe(CourierApp app) {
+        var health = HealthObserver.builder().details(true).useSystemServices(false);
+        app.healthChecks().forEach(health::addCheck);
+        return ObserveFeature.builder()
+                .endpoint("/")
+                .addObserver(health.build())
+                .addObserver(MetricsObserver.create())
+                .build();
+    }
+
+    /**
+     * A service's {@code main}: builds the app and starts it, or prints one clear line and exits 1
+     * when a backing server cannot be reached or the port is taken.
+     */
+    public static void main(Config config, java.util.function.Function<Config, CourierApp> factory) {
+        CourierApp app;
+        WebServer server;
+        try {
+            app = factory.apply(config);
+            server = start(config, app);
+        } catch (RuntimeException e) {
+            System.err.println("courier: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            app.close();
+        }, app.name() + "-shutdown"));
+    }
+
+    /**
+     * Starts a service from its configuration: the server from {@code server}, then its background
+     * work. A failure to bind (a port in use) is reported in one line. The caller stops the server
+     * and then closes the app.
+     */
+    public static WebServer start(Config config, CourierApp app) {
+        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
+        setup(builder, app);
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            app.close();
+            throw new IllegalStateException("Cannot start " + app.name() + " on port "
+                    + config.get("server.port").asInt().orElse(8080) + ": " + e.getMessage(), e);
+        }
+        app.start();
+        LOG.log(Level.INFO, "{0} is up on http://localhost:{1}", app.name(), String.valueOf(server.port()));
+        return server;
+    }
+}
