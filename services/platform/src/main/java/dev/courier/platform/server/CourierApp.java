@@ -19,6 +19,13 @@ public interface CourierApp extends AutoCloseable {
     /** The HTTP routes of this service (public API, compatibility routes, internal endpoints). */
     void routing(HttpRouting.Builder routing);
 
+    /**
+     * Routes served only on the service's own port, never through the shared gateway or ingress
+     * path routing: {@code /openapi}, internal endpoints.
+     */
+    default void ownRouting(HttpRouting.Builder routing) {
+    }
+
     /** WebSocket endpoints, if any. */
     default void websocket(WsRouting.Builder ws) {
     }

@@ -24,6 +24,7 @@ public final class Servers {
     public static void setup(WebServerConfig.Builder server, CourierApp app) {
         server.routing(routing -> {
             Problems.register(routing);
+            app.ownRouting(routing);
             app.routing(routing);
         });
         WsRouting.Builder ws = WsRouting.builder();
