@@ -21,7 +21,7 @@ final class Gateway {
     static WebServer start(int port, List<CourierApp> apps) {
         WsRouting.Builder ws = WsRouting.builder();
         apps.forEach(app -> app.websocket(ws));
-        return WebServer.builder()
+        WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .routing(routing -> {
@@ -36,5 +36,10 @@ final class Gateway {
                 .addRouting(ws)
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            server.stop();
+            throw new IllegalStateException("Cannot start the gateway on port " + port + ": the port is in use (set COURIER_PORT).");
+        }
+        return server;
     }
 }

@@ -39,6 +39,7 @@ public final class Database implements AutoCloseable {
         hc.setMinimumIdle(Math.min(2, hc.getMaximumPoolSize()));
         hc.setPoolName(schema);
         hc.setConnectionTimeout(Duration.ofSeconds(db.get("connect-timeout-seconds").asInt().orElse(10)).toMillis());
+        // Fail at start rather than on the first request: one clear line when the database is unreachable.
         hc.setConnectionInitSql("SET search_path TO " + schema + ", public");
         hc.setInitializationFailTimeout(Duration.ofSeconds(db.get("startup-timeout-seconds").asInt().orElse(15)).toMillis());
         try {

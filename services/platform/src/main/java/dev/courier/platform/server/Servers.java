@@ -75,12 +75,18 @@ public final class Servers {
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
         setup(builder, app);
         WebServer server;
+        int port = config.get("server.port").asInt().orElse(8080);
         try {
             server = builder.build().start();
         } catch (RuntimeException e) {
             app.close();
-            throw new IllegalStateException("Cannot start " + app.name() + " on port "
-                    + config.get("server.port").asInt().orElse(8080) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot start " + app.name() + " on port " + port + ": " + e.getMessage(), e);
+        }
+        // Helidon logs a failed bind (a port in use) and returns a server that is not running.
+        if (!server.isRunning()) {
+            server.stop();
+            app.close();
+            throw new IllegalStateException("Cannot start " + app.name() + " on port " + port + ": the port is in use or cannot be bound.");
         }
         app.start();
         LOG.log(Level.INFO, "{0} is up on http://localhost:{1}", app.name(), String.valueOf(server.port()));

@@ -1,0 +1,94 @@
+package dev.courier.platform.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.courier.platform.http.Json;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+class TokenVerifierTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    private final SigningKey key = SigningKey.of("k1", Es256.generate());
+    private final SigningKey other = SigningKey.of("k2", Es256.generate());
+    private final KeySource keys = kid -> kid.equals("k1") ? Optional.of(key.publicKey()) : Optional.empty();
+    private final TokenVerifier verifier = new TokenVerifier(keys, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private Map<String, Object> claims(Instant exp) {
+        return TokenVerifier.claims(42, "s1", List.of("user"), NOW.minusSeconds(60), exp, "j1");
+    }
+
+    @Test
+    void acceptsAValidTokenAndReadsUserSessionAndRoles() {
+        String token = Jwt.sign(key, TokenVerifier.claims(42, "s1", List.of("user", "admin"), NOW, NOW.plusSeconds(900), "j"));
+        Caller caller = verifier.verify(token).orElseThrow();
+        assertThat(caller.userId(), is(42L));
+        assertThat(caller.sessionId(), is("s1"));
+        assertThat(caller.isAdmin(), is(true));
+    }
+
+    @Test
+    void rejectsExpiredTokens() {
+        assertThat(verifier.verify(Jwt.sign(key, claims(NOW.minusSeconds(120)))).isPresent(), is(false));
+    }
+
+    @Test
+    void rejectsTokensSignedByAnUnknownKey() {
+        assertThat(verifier.verify(Jwt.sign(other, claims(NOW.plusSeconds(60)))).isPresent(), is(false));
+    }
+
+    @Test
+    void rejectsATamperedPayload() {
+        String[] parts = Jwt.sign(key, claims(NOW.plusSeconds(60))).split("\\.");
+        Map<String, Object> forged = new HashMap<>(claims(NOW.plusSeconds(60)));
+        forged.put("sub", "1");
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(forged));
+        assertThat(verifier.verify(parts[0] + "." + payload + "." + parts[2]).isPresent(), is(false));
+    }
+
+    @Test
+    void rejectsTheNoneAlgorithmAndGarbage() {
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"kid\":\"k1\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(claims(NOW.plusSeconds(60))));
+        assertThat(verifier.verify(header + "." + payload + ".").isPresent(), is(false));
+        assertThat(verifier.verify("not-a-token").isPresent(), is(false));
+        assertThat(verifier.verify("a.b.c").isPresent(), is(false));
+    }
+
+    @Test
+    void rejectsAWrongAudienceOrIssuer() {
+        Map<String, Object> c = new HashMap<>(claims(NOW.plusSeconds(60)));
+        c.put("aud", "someone-else");
+        assertThat(verifier.verify(Jwt.sign(key, c)).isPresent(), is(false));
+        c = new HashMap<>(claims(NOW.plusSeconds(60)));
+        c.put("iss", "evil");
+        assertThat(verifier.verify(Jwt.sign(key, c)).isPresent(), is(false));
+    }
+
+    @Test
+    void jwkCoordinatesRoundTripAndOffCurvePointsAreRefused() {
+        Map<String, String> jwk = key.publicJwk();
+        assertThat(Es256.publicKey(jwk.get("x"), jwk.get("y")).getW(), is(key.publicKey().getW()));
+        byte[] point = Es256.uncompressed(key.publicKey());
+        point[64] ^= 1;
+        boolean refused;
+        try {
+            Es256.fromUncompressed(point);
+            refused = false;
+        } catch (IllegalArgumentException e) {
+            refused = true;
+        }
+        assertThat(refused, is(true));
+    }
+}
