@@ -23,8 +23,38 @@ final class Postgres {
     private final boolean durable;
 
     Postgres(Path dir, boolean durable) {
-        this.dir = dir;
+        this.dir = reachable(dir);
         this.durable = durable;
+    }
+
+    /**
+     * As root, PostgreSQL runs as the postgres user, which cannot enter a checkout under a private
+     * folder such as /root. Then the cluster lives in /var/tmp under a name derived from the
+     * wanted folder, and a link at the wanted place points to it.
+     */
+    private static Path reachable(Path wanted) {
+        if (!Proc.isRoot()) {
+            return wanted;
+        }
+        try {
+            Files.createDirectories(wanted.getParent());
+            if (Files.isSymbolicLink(wanted)) {
+                return wanted.toRealPath();
+            }
+            Proc.run(Duration.ofSeconds(10), Proc.as("postgres", List.of("test", "-x", wanted.getParent().toString())));
+            return wanted;
+        } catch (InfraException | IOException e) {
+            Path alt = Path.of("/var/tmp", "courier-postgres-" + Integer.toHexString(wanted.toAbsolutePath().toString().hashCode()));
+            try {
+                Files.createDirectories(alt);
+                if (!Files.exists(wanted, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(wanted, alt);
+                }
+            } catch (IOException io) {
+                throw new InfraException("Cannot prepare a PostgreSQL folder the postgres user can reach: " + io.getMessage());
+            }
+            return alt;
+        }
     }
 
     Path data() {
