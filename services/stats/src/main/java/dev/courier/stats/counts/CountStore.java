@@ -1,0 +1,194 @@
+package dev.courier.stats.counts;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.courier.platform.db.Database;
+
+/**
+ * Answers range queries from the pre-aggregated counters: whole buckets from {@code counters}
+ * (coarsest that fit), and the partial minutes at the edges from {@code processed_messages}, so a
+ * count is exact to the second and costs a bounded number of rows however much data there is.
+ */
+public final class CountStore {
+
+    private final Database db;
+
+    public CountStore(Database db) {
+        this.db = db;
+    }
+
+    /** A subject with its count, for the busiest-senders/chats lists. */
+    public record Ranked(long id, long messages) {
+    }
+
+    /** One bucket of a time series: its start (Unix seconds) and its count within the range. */
+    public record Point(long t, long messages) {
+    }
+
+    /** How many of {@code metric} for {@code subject} (0 for totals) in {@code [since, to)}. */
+    public long count(Metric metric, long subject, long since, long to) {
+        if (since >= to) {
+            return 0;
+        }
+        return db.withConnection(c -> count(c, metric, subject, since, to));
+    }
+
+    private static long count(Connection c, Metric metric, long subject, long since, long to) throws SQLException {
+        List<Span> spans = Span.decompose(since, to);
+        StringBuilder sql = new StringBuilder("SELECT coalesce(sum(n), 0) FROM (");
+        List<Object> args = new ArrayList<>();
+        String sep = "";
+        for (Span s : spans) {
+            sql.append(sep);
+            sep = " UNION ALL ";
+            if (s.raw()) {
+                sql.append("SELECT ").append(rawCount(metric)).append(" AS n FROM processed_messages WHERE ")
+                        .append(rawSubject(metric)).append("created_at >= ? AND created_at < ?");
+                if (metric.subjectBound()) {
+                    args.add(subject);
+                }
+                args.add(time(s.from()));
+                args.add(time(s.to()));
+            } else {
+                sql.append("SELECT n FROM counters WHERE metric = ? AND subject = ? AND grain = ? AND bucket >= ? AND bucket < ?");
+                args.add(metric.code());
+                args.add(subject);
+                args.add(s.grain().seconds());
+                args.add(s.from());
+                args.add(s.to());
+            }
+        }
+        sql.append(") x");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The subjects with the most of {@code metric} in {@code [since, to)}, most first (ties by id).
+     * Only per-subject metrics ({@link Metric#USER_SENT}, {@link Metric#USER_RECEIVED}, {@link Metric#CHAT}).
+     */
+    public List<Ranked> top(Metric metric, long since, long to, int limit) {
+        if (!metric.subjectBound()) {
+            throw new IllegalArgumentException("No subjects in " + metric);
+        }
+        if (since >= to) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT subject, sum(n) AS total FROM (");
+        List<Object> args = new ArrayList<>();
+        String sep = "";
+        for (Span s : Span.decompose(since, to)) {
+            sql.append(sep);
+            sep = " UNION ALL ";
+            if (s.raw()) {
+                sql.append("SELECT ").append(rawSubjectColumn(metric))
+                        .append(" AS subject, 1::bigint AS n FROM processed_messages WHERE created_at >= ? AND created_at < ?");
+                args.add(time(s.from()));
+                args.add(time(s.to()));
+            } else {
+                sql.append("SELECT subject, n FROM counters WHERE metric = ? AND grain = ? AND bucket >= ? AND bucket < ?");
+                args.add(metric.code());
+                args.add(s.grain().seconds());
+                args.add(s.from());
+                args.add(s.to());
+            }
+        }
+        sql.append(") x GROUP BY subject ORDER BY total DESC, subject LIMIT ?");
+        args.add(limit);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, args);
+                List<Ranked> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Ranked(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * A dense series: one point per {@code grain} bucket that overlaps {@code [since, to)}, each
+     * counting only the part of its bucket inside the range (so the points add up to {@link #count}).
+     */
+    public List<Point> series(Metric metric, long subject, Grain grain, long since, long to) {
+        if (since >= to) {
+            return List.of();
+        }
+        return db.withConnection(c -> {
+            long fullFrom = grain.ceil(since);
+            long fullTo = grain.floor(to);
+            Map<Long, Long> values = new HashMap<>();
+            if (fullFrom < fullTo) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        SELECT bucket, n FROM counters
+                        WHERE metric = ? AND subject = ? AND grain = ? AND bucket >= ? AND bucket < ?""")) {
+                    bind(ps, List.of(metric.code(), subject, grain.seconds(), fullFrom, fullTo));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            values.put(rs.getLong(1), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            List<Point> points = new ArrayList<>();
+            for (long t = grain.floor(since); t < to; t += grain.seconds()) {
+                long lo = Math.max(t, since);
+                long hi = Math.min(t + grain.seconds(), to);
+                boolean whole = lo == t && hi == t + grain.seconds();
+                // The partial buckets at the edges (at most two) are counted exactly.
+                points.add(new Point(t, whole ? values.getOrDefault(t, 0L) : count(c, metric, subject, lo, hi)));
+            }
+            return points;
+        });
+    }
+
+    private static String rawCount(Metric metric) {
+        return metric == Metric.RECEIVED ? "coalesce(sum(cardinality(recipient_ids)), 0)::bigint" : "count(*)";
+    }
+
+    private static String rawSubject(Metric metric) {
+        return switch (metric) {
+            case MESSAGES, RECEIVED -> "";
+            case USER_SENT -> "sender_id = ? AND ";
+            case USER_RECEIVED -> "recipient_ids @> ARRAY[?]::bigint[] AND ";
+            case CHAT -> "conversation_id = ? AND ";
+        };
+    }
+
+    private static String rawSubjectColumn(Metric metric) {
+        return switch (metric) {
+            case USER_SENT -> "sender_id";
+            case USER_RECEIVED -> "unnest(recipient_ids)";
+            case CHAT -> "conversation_id";
+            default -> throw new IllegalArgumentException(metric.name());
+        };
+    }
+
+    static OffsetDateTime time(long second) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC);
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+    }
+}
