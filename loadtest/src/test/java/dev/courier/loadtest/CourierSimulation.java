@@ -1,0 +1,73 @@
+package dev.courier.loadtest;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+import dev.courier.loadtest.flows.Accounts;
+
+/**
+ * Courier's flows under load, at the strength of one {@link Profile}: sign-up and login, the seed
+ * 000 API, WebSocket chat in rooms and direct chats, and history and conversation-list reads.
+ *
+ * <p>{@code -Dgatling.flows=accounts,seed,...} picks flows; {@code -Dgatling.baseUrl} picks the
+ * target, else the system starts in this JVM (see {@link Target}).
+ */
+public class CourierSimulation extends Simulation {
+
+    static final String ALL_FLOWS = "accounts";
+
+    private final Target target = Target.fromSystemProperties();
+    private final Profile profile = Profile.fromSystemProperties();
+
+    public CourierSimulation() {
+        Set<String> flows = Arrays.stream(System.getProperty("gatling.flows", ALL_FLOWS).split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        HttpProtocolBuilder protocol = http.baseUrl(target.baseUrl())
+                .wsBaseUrl(target.wsBaseUrl())
+                .acceptHeader("application/json")
+                .contentTypeHeader("application/json")
+                .userAgentHeader("courier-loadtest")
+                .shareConnections();
+        long seconds = profile.duration().toSeconds();
+        List<PopulationBuilder> populations = new ArrayList<>();
+        if (flows.contains("accounts")) {
+            populations.add(scenario("sign-up and login")
+                    .exec(Accounts.signUpAndLogin("me"))
+                    .injectOpen(constantUsersPerSec(profile.signUpsPerSecond()).during(seconds)));
+        }
+        if (populations.isEmpty()) {
+            throw new IllegalArgumentException("No known flow in gatling.flows; known: " + ALL_FLOWS);
+        }
+        List<Assertion> assertions = new ArrayList<>();
+        assertions.add(global().failedRequests().percent().lt(0.1));
+        assertions.add(global().responseTime().percentile(95.0).lt(profile.p95Millis()));
+        assertions.add(global().responseTime().percentile(99.0).lt(profile.p99Millis()));
+        setUp(populations).protocols(protocol).assertions(assertions);
+        System.out.printf("Courier %s profile against %s, flows %s%n", profile.name(), target.baseUrl(), flows);
+    }
+
+    @Override
+    public void before() {
+        target.start();
+    }
+
+    @Override
+    public void after() {
+        target.stop();
+    }
+}

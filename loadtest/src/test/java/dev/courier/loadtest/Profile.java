@@ -1,0 +1,49 @@
+package dev.courier.loadtest;
+
+import java.time.Duration;
+
+/**
+ * How hard and how long the simulations push, and what they accept. {@code smoke} is short and
+ * gentle with generous limits, so it passes on a busy 2-core CI box and still proves every flow
+ * works end to end; {@code full} is the real load with strict percentiles. Every value can be
+ * overridden by a system property of the same name ({@code -Dchat.users=500}).
+ */
+public record Profile(String name,
+                      Duration duration,
+                      double signUpsPerSecond,
+                      double seedPairsPerSecond,
+                      int chatUsers,
+                      int chatRoomSize,
+                      int chatMessagesPerUser,
+                      Duration chatPause,
+                      int readers,
+                      int readsPerReader,
+                      int p95Millis,
+                      int p99Millis) {
+
+    public static Profile fromSystemProperties() {
+        String name = System.getProperty("gatling.profile", "smoke").strip();
+        Profile base = switch (name) {
+            case "smoke" -> new Profile("smoke", Duration.ofSeconds(20), 2, 2, 20, 5, 5, Duration.ofMillis(500), 5, 10, 2_000, 5_000);
+            case "full" -> new Profile("full", Duration.ofSeconds(120), 10, 10, 1_000, 10, 60, Duration.ofSeconds(1), 50, 200, 250, 500);
+            default -> throw new IllegalArgumentException("gatling.profile must be smoke or full, not " + name);
+        };
+        return new Profile(name,
+                Duration.ofSeconds(Long.getLong("duration", base.duration.toSeconds())),
+                doubleProperty("signups.rate", base.signUpsPerSecond),
+                doubleProperty("seed.rate", base.seedPairsPerSecond),
+                Integer.getInteger("chat.users", base.chatUsers),
+                Integer.getInteger("chat.roomSize", base.chatRoomSize),
+                Integer.getInteger("chat.messages", base.chatMessagesPerUser),
+                Duration.ofMillis(Long.getLong("chat.pauseMillis", base.chatPause.toMillis())),
+                Integer.getInteger("readers", base.readers),
+                Integer.getInteger("reads", base.readsPerReader),
+                Integer.getInteger("p95", base.p95Millis),
+                Integer.getInteger("p99", base.p99Millis));
+    }
+
+    private static double doubleProperty(String key, double fallback) {
+        String value = System.getProperty(key);
+        return value == null || value.isBlank() ? fallback : Double.parseDouble(value);
+    }
+}
