@@ -110,7 +110,7 @@ public final class StatsService implements HttpService {
 
     private void top(ServerRequest req, ServerResponse res, Metric metric) {
         Caller caller = verifier.require(req);
-        TimeRange r = TimeRange.parse(req, TimeRange.MAX_TOP_RANGE);
+        TimeRange r = TimeRange.parse(req, TimeRange.MAX_TOP_RANGE).wholeDays();
         int limit = Params.limit(req, "limit", 10, MAX_TOP);
         Access.requireAdmin(caller);
         Bodies.json(res, new Top(r.since(), r.to(), counts.top(metric, r.since(), r.to(), limit)));

@@ -34,6 +34,20 @@ record TimeRange(long since, long to) {
         return new TimeRange(since, to);
     }
 
+    /**
+     * Busiest lists rank every user or chat, so they are answered from whole UTC days of counters
+     * only: both ends must be multiples of 86400.
+     */
+    TimeRange wholeDays() {
+        if (since % DAY != 0) {
+            throw ProblemException.badField("since", "'since' must be the start of a UTC day (a multiple of 86400) here.");
+        }
+        if (to % DAY != 0) {
+            throw ProblemException.badField("to", "'to' must be the start of a UTC day (a multiple of 86400) here.");
+        }
+        return this;
+    }
+
     private static long nonNegative(String name, long v) {
         if (v < 0) {
             throw ProblemException.badField(name, "'" + name + "' must be a Unix time in seconds, not negative.");

@@ -44,7 +44,7 @@ public final class CountStore {
     }
 
     private static long count(Connection c, Metric metric, long subject, long since, long to) throws SQLException {
-        List<Span> spans = Span.decompose(since, to);
+        List<Span> spans = Span.decompose(since, to, metric.grains());
         StringBuilder sql = new StringBuilder("SELECT coalesce(sum(n), 0) FROM (");
         List<Object> args = new ArrayList<>();
         String sep = "";
@@ -92,7 +92,7 @@ public final class CountStore {
         StringBuilder sql = new StringBuilder("SELECT subject, sum(n) AS total FROM (");
         List<Object> args = new ArrayList<>();
         String sep = "";
-        for (Span s : Span.decompose(since, to)) {
+        for (Span s : Span.decompose(since, to, metric.grains())) {
             sql.append(sep);
             sep = " UNION ALL ";
             if (s.raw()) {
@@ -132,6 +132,9 @@ public final class CountStore {
         if (since >= to) {
             return List.of();
         }
+        if (!metric.grains().contains(grain)) {
+            return db.withConnection(c -> rawSeries(c, metric, subject, grain, since, to));
+        }
         return db.withConnection(c -> {
             long fullFrom = grain.ceil(since);
             long fullTo = grain.floor(to);
@@ -160,6 +163,36 @@ public final class CountStore {
         });
     }
 
+    /**
+     * A series at a grain finer than the metric's counters: one user's or chat's raw rows in the
+     * range, grouped by bucket (the range is bounded by the series' point limit).
+     */
+    private static List<Point> rawSeries(Connection c, Metric metric, long subject, Grain grain, long since, long to)
+            throws SQLException {
+        String sql = "SELECT floor(extract(epoch FROM created_at) / ?)::bigint * ? AS b, " + rawCount(metric)
+                + " FROM processed_messages WHERE " + rawSubject(metric) + "created_at >= ? AND created_at < ? GROUP BY b";
+        List<Object> args = new ArrayList<>(List.of(grain.seconds(), grain.seconds()));
+        if (metric.subjectBound()) {
+            args.add(subject);
+        }
+        args.add(time(since));
+        args.add(time(to));
+        Map<Long, Long> values = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        List<Point> points = new ArrayList<>();
+        for (long t = grain.floor(since); t < to; t += grain.seconds()) {
+            points.add(new Point(t, values.getOrDefault(t, 0L)));
+        }
+        return points;
+    }
+
     private static String rawCount(Metric metric) {
         return metric == Metric.RECEIVED ? "coalesce(sum(cardinality(recipient_ids)), 0)::bigint" : "count(*)";
     }
@@ -186,7 +219,7 @@ public final class CountStore {
         return OffsetDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC);
     }
 
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    private static void bind(PreparedStatement ps, List<?> args) throws SQLException {
         for (int i = 0; i < args.size(); i++) {
             ps.setObject(i + 1, args.get(i));
         }

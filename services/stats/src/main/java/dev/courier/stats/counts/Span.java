@@ -15,27 +15,32 @@ public record Span(Grain grain, long from, long to) {
 
     /**
      * Splits {@code [since, to)} into the fewest whole buckets, coarsest in the middle and finer
-     * towards the edges, plus at most two raw pieces shorter than a minute. A range of N years is
+     * towards the edges, plus at most two raw pieces (less than two minutes in all). A range of N years is
      * a few hundred buckets at most, whatever the data volume.
      */
     public static List<Span> decompose(long since, long to) {
+        return decompose(since, to, Grain.COARSEST_FIRST);
+    }
+
+    /** Like {@link #decompose(long, long)} with only the given grains (coarsest first). */
+    public static List<Span> decompose(long since, long to, List<Grain> grains) {
         List<Span> out = new ArrayList<>();
-        split(since, to, 0, out);
+        split(since, to, grains, 0, out);
         return out;
     }
 
-    private static void split(long since, long to, int level, List<Span> out) {
+    private static void split(long since, long to, List<Grain> grains, int level, List<Span> out) {
         if (since >= to) {
             return;
         }
-        for (int i = level; i < Grain.COARSEST_FIRST.size(); i++) {
-            Grain g = Grain.COARSEST_FIRST.get(i);
+        for (int i = level; i < grains.size(); i++) {
+            Grain g = grains.get(i);
             long a = g.ceil(since);
             long b = g.floor(to);
             if (a < b) {
-                split(since, a, i + 1, out);
+                split(since, a, grains, i + 1, out);
                 out.add(new Span(g, a, b));
-                split(b, to, i + 1, out);
+                split(b, to, grains, i + 1, out);
                 return;
             }
         }

@@ -53,8 +53,8 @@ import dev.courier.platform.kafka.KafkaSettings;
 public final class StatsConsumer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(StatsConsumer.class.getName());
-    private static final String TOPIC = Topics.MESSAGES;
 
+    private final String topic;
     private final ProcessedStore store;
     private final KafkaSettings kafka;
     private final String group;
@@ -89,6 +89,12 @@ public final class StatsConsumer implements AutoCloseable {
     };
 
     public StatsConsumer(Database db, KafkaSettings kafka, String group, int maxPoll, Hooks hooks, Clock clock) {
+        this(db, kafka, Topics.MESSAGES, group, maxPoll, hooks, clock);
+    }
+
+    /** A consumer of another topic with the same contract (the benchmark's). */
+    public StatsConsumer(Database db, KafkaSettings kafka, String topic, String group, int maxPoll, Hooks hooks, Clock clock) {
+        this.topic = topic;
         this.store = new ProcessedStore(db);
         this.kafka = kafka;
         this.group = group;
@@ -144,7 +150,7 @@ public final class StatsConsumer implements AutoCloseable {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props);
              Producer<String, byte[]> producer = new KafkaProducer<>(kafka.producer("courier-stats-processed"))) {
             consumer = c;
-            c.subscribe(List.of(TOPIC), new Rebalance(c));
+            c.subscribe(List.of(topic), new Rebalance(c));
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 lastPoll = clock.instant();
@@ -194,7 +200,7 @@ public final class StatsConsumer implements AutoCloseable {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Outcome outcome = store.inTransaction(tx -> {
-            Map<Integer, ProcessedStore.Position> at = store.lock(tx, group, TOPIC, next.keySet());
+            Map<Integer, ProcessedStore.Position> at = store.lock(tx, group, topic, next.keySet());
             Map<Long, RecordedMessage> fresh = new LinkedHashMap<>();
             List<Long> republish = new ArrayList<>();
             int ignored = 0;
@@ -225,7 +231,7 @@ public final class StatsConsumer implements AutoCloseable {
                 }
             }
             store.add(tx, tally);
-            store.advance(tx, group, TOPIC, next);
+            store.advance(tx, group, topic, next);
             return new Outcome(counted, candidates.size() - counted.size(), skipped, ignored,
                     store.find(tx, republish).values());
         });
@@ -252,9 +258,9 @@ public final class StatsConsumer implements AutoCloseable {
             }
         }
         metrics.published(sends.size());
-        store.published(group, TOPIC, next);
+        store.published(group, topic, next);
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        next.forEach((p, o) -> commit.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(o)));
+        next.forEach((p, o) -> commit.put(new TopicPartition(topic, p), new OffsetAndMetadata(o)));
         c.commitAsync(commit, null);
     }
 
@@ -328,7 +334,7 @@ public final class StatsConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<Integer, ProcessedStore.Position> stored = store.positions(group, TOPIC);
+            Map<Integer, ProcessedStore.Position> stored = store.positions(group, topic);
             List<TopicPartition> fromStart = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 ProcessedStore.Position p = stored.get(tp.partition());

@@ -28,24 +28,24 @@ final class Tally {
 
     private final Map<Key, Long> counts = new TreeMap<>();
 
-    /** One new message: one sent, one in its chat, one received per recipient, at every grain. */
+    /** One new message: one sent, one in its chat, one received per recipient, at each metric's grains. */
     void add(RecordedMessage m) {
         long second = m.createdAt().getEpochSecond();
-        for (Grain g : Grain.values()) {
-            long bucket = g.floor(second);
-            add(Metric.MESSAGES, 0, g, bucket, 1);
-            add(Metric.RECEIVED, 0, g, bucket, m.recipientIds().length);
-            add(Metric.USER_SENT, m.senderId(), g, bucket, 1);
-            add(Metric.CHAT, m.conversationId(), g, bucket, 1);
-            for (long r : m.recipientIds()) {
-                add(Metric.USER_RECEIVED, r, g, bucket, 1);
-            }
+        add(Metric.MESSAGES, 0, second, 1);
+        add(Metric.RECEIVED, 0, second, m.recipientIds().length);
+        add(Metric.USER_SENT, m.senderId(), second, 1);
+        add(Metric.CHAT, m.conversationId(), second, 1);
+        for (long r : m.recipientIds()) {
+            add(Metric.USER_RECEIVED, r, second, 1);
         }
     }
 
-    private void add(Metric metric, long subject, Grain grain, long bucket, long n) {
-        if (n != 0) {
-            counts.merge(new Key(metric.code(), subject, grain.seconds(), bucket), n, Long::sum);
+    private void add(Metric metric, long subject, long second, long n) {
+        if (n == 0) {
+            return;
+        }
+        for (Grain g : metric.grains()) {
+            counts.merge(new Key(metric.code(), subject, g.seconds(), g.floor(second)), n, Long::sum);
         }
     }
 
