@@ -1,11 +1,29 @@
 package dev.courier.auth;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
 
+import dev.courier.auth.accounts.AccountEndpoints;
+import dev.courier.auth.accounts.Accounts;
+import dev.courier.auth.keys.JwksEndpoint;
+import dev.courier.auth.keys.Keyring;
+import dev.courier.auth.passwords.PasswordHasher;
+import dev.courier.auth.passwords.PasswordPolicy;
+import dev.courier.auth.profiles.ProfileEndpoints;
+import dev.courier.auth.profiles.Profiles;
+import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.auth.sessions.AccessTokens;
+import dev.courier.auth.sessions.SessionStore;
+import dev.courier.auth.users.UserStore;
+import dev.courier.auth.web.Authn;
+import dev.courier.auth.web.ClientInfo;
+import dev.courier.auth.web.RouteTable;
+import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
 
@@ -13,13 +31,49 @@ import dev.courier.platform.server.CourierApp;
 public final class AuthApp implements CourierApp {
 
     private final Backing backing;
+    private final Keyring keyring;
+    private final AccountEndpoints accountEndpoints;
+    private final ProfileEndpoints profileEndpoints;
+    private final JwksEndpoint jwks;
+    private final RouteTable routes = new RouteTable();
 
-    private AuthApp(Backing backing) {
+    private AuthApp(Backing backing, Config auth) {
         this.backing = backing;
+        Clock clock = Clock.systemUTC();
+        Duration accessTtl = Duration.ofSeconds(auth.get("access.ttlseconds").asLong().orElse(900L));
+        Duration refreshTtl = Duration.ofSeconds(auth.get("refresh.ttlseconds").asLong().orElse(2_592_000L));
+        // A retired key stays published while tokens it signed may live, plus the verifiers' leeway.
+        this.keyring = new Keyring(backing.db(), clock, accessTtl.plusMinutes(5), Duration.ofSeconds(30));
+        keyring.initialize(auth.get("signingkey").asString().orElse(""));
+
+        Config pw = auth.get("password");
+        PasswordHasher hasher = new PasswordHasher(pw.get("memorykib").asInt().orElse(19456), pw.get("iterations").asInt().orElse(2),
+                pw.get("parallelism").asInt().orElse(1), pw.get("concurrency").asInt().orElse(0));
+        UserStore users = new UserStore(backing.db());
+        SessionStore sessions = new SessionStore(backing.redis(), clock, refreshTtl, accessTtl);
+        AccessTokens tokens = new AccessTokens(keyring, clock, accessTtl);
+        Profiles profiles = new Profiles(users, backing.redis(),
+                Duration.ofSeconds(auth.get("profile.cachettlseconds").asLong().orElse(300L)));
+        Accounts accounts = new Accounts(users, hasher, PasswordPolicy.load(), sessions, tokens, profiles);
+        ClientInfo client = new ClientInfo(auth.get("trustproxy").asBoolean().orElse(false));
+        Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
+        Config limits = auth.get("ratelimit");
+
+        this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client,
+                RateLimiter.of(backing.redis(), limits, "login"), RateLimiter.of(backing.redis(), limits, "register"),
+                accessTtl, refreshTtl);
+        this.profileEndpoints = new ProfileEndpoints(profiles, authn);
+        this.jwks = new JwksEndpoint(keyring);
     }
 
     public static AuthApp create(Config config) {
-        return new AuthApp(Backing.open(config, "auth", AuthApp.class));
+        Backing backing = Backing.open(config, "auth", AuthApp.class);
+        try {
+            return new AuthApp(backing, config.get("courier.auth"));
+        } catch (RuntimeException e) {
+            backing.close();
+            throw e;
+        }
     }
 
     @Override
@@ -29,6 +83,19 @@ public final class AuthApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
+        jwks.routing(routing, routes);
+        accountEndpoints.routing(routing, routes);
+        profileEndpoints.routing(routing, routes);
+    }
+
+    /** The routes registered so far (public and own-port), as the OpenAPI test checks them. */
+    public List<RouteTable.Route> routes() {
+        return routes.routes();
+    }
+
+    /** The keyring, for operators' rotation and for tests. */
+    public Keyring keyring() {
+        return keyring;
     }
 
     @Override

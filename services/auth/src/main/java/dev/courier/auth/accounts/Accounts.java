@@ -1,0 +1,97 @@
+package dev.courier.auth.accounts;
+
+import java.util.Optional;
+
+import dev.courier.auth.passwords.PasswordHasher;
+import dev.courier.auth.passwords.PasswordPolicy;
+import dev.courier.auth.profiles.Profiles;
+import dev.courier.auth.sessions.AccessTokens;
+import dev.courier.auth.sessions.SessionStore;
+import dev.courier.auth.users.User;
+import dev.courier.auth.users.UserStore;
+import dev.courier.auth.users.Validation;
+import dev.courier.platform.http.ProblemException;
+
+/** The rules of accounts: registration, login, refresh, password change. */
+public final class Accounts {
+
+    private static final String BAD_LOGIN = "Invalid login or password.";
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final SessionStore sessions;
+    private final AccessTokens tokens;
+    private final Profiles profiles;
+
+    public Accounts(UserStore users, PasswordHasher hasher, PasswordPolicy policy, SessionStore sessions,
+                    AccessTokens tokens, Profiles profiles) {
+        this.users = users;
+        this.hasher = hasher;
+        this.policy = policy;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.profiles = profiles;
+    }
+
+    /** Validates everything first, so a refused request changes nothing. */
+    public User register(String username, String email, String password, String displayName) {
+        Validation.username("username", username);
+        Validation.email("email", email);
+        policy.check("password", password);
+        String display = displayName == null ? username : Validation.displayName("displayName", displayName);
+        return users.insert(username, email, display, hasher.hash(password));
+    }
+
+    /**
+     * Checks the password and opens a session. An unknown login costs a decoy verification and
+     * fails with the same message as a wrong password, so neither timing nor text tells them apart.
+     */
+    public Tokens login(String login, String password, String userAgent, String address) {
+        Optional<User> found = users.byLogin(login);
+        if (found.isEmpty()) {
+            hasher.verifyDecoy(password);
+            throw ProblemException.unauthorized(BAD_LOGIN);
+        }
+        User user = found.get();
+        if (!hasher.verify(password, user.passwordHash())) {
+            throw ProblemException.unauthorized(BAD_LOGIN);
+        }
+        if (hasher.needsRehash(user.passwordHash())) {
+            users.upgradeHash(user.id(), user.passwordHash(), hasher.hash(password));
+        }
+        SessionStore.Issued issued = sessions.create(user.id(), userAgent, address);
+        return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles()), issued.refreshToken());
+    }
+
+    /** Rotates a refresh token; reuse of a rotated one revokes the session (theft detection). */
+    public Tokens refresh(String refreshToken) {
+        SessionStore.Rotation rotation = sessions.rotate(refreshToken);
+        if (rotation.outcome() != SessionStore.Rotation.Outcome.ROTATED) {
+            throw ProblemException.unauthorized("The refresh token is invalid, expired or already used.");
+        }
+        SessionStore.Issued issued = rotation.issued();
+        User user = users.byId(issued.userId()).orElseThrow(() -> {
+            sessions.revoke(issued.userId(), issued.sessionId());
+            return ProblemException.unauthorized("The account no longer exists.");
+        });
+        return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles()), issued.refreshToken());
+    }
+
+    /** Needs the current password; every other session is revoked, the caller's stays. */
+    public void changePassword(long userId, String currentSession, String current, String next) {
+        Validation.bounded("currentPassword", current, PasswordPolicy.MAX);
+        policy.check("newPassword", next);
+        User user = users.byId(userId).orElseThrow(() -> ProblemException.unauthorized("The account no longer exists."));
+        if (!hasher.verify(current, user.passwordHash())) {
+            throw ProblemException.forbidden("The current password is wrong.");
+        }
+        users.changePassword(userId, hasher.hash(next));
+        sessions.revokeAll(userId, currentSession);
+        profiles.invalidate(userId);
+    }
+
+    /** What a successful login or refresh hands out. */
+    public record Tokens(long userId, String sessionId, String accessToken, String refreshToken) {
+    }
+}

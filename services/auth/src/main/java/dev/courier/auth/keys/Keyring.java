@@ -1,0 +1,237 @@
+package dev.courier.auth.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPrivateKeySpec;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import dev.courier.platform.db.Database;
+import dev.courier.platform.security.Es256;
+import dev.courier.platform.security.SigningKey;
+
+/**
+ * The ES256 keys every auth replica shares, kept in PostgreSQL so they survive restarts. The newest
+ * non-retired key signs. Rotation adds a key and retires the previous one; a retired key stays in
+ * the JWKS for the access-token lifetime (plus leeway) so tokens it signed keep verifying.
+ * Every replica rereads the table at most every {@code reload} so a rotation by one is seen by all.
+ */
+public final class Keyring {
+
+    private static final String SELECT_KEYS = """
+            SELECT kid, private_key, public_key, created_at, retired_at FROM signing_keys
+            WHERE retired_at IS NULL OR retired_at > ?
+            ORDER BY created_at DESC, kid""";
+    private static final String INSERT_KEY = """
+            INSERT INTO signing_keys (kid, private_key, public_key, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (kid) DO NOTHING""";
+    private static final String RETIRE_OTHERS = """
+            UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL AND kid <> ?""";
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration keepRetired;
+    private final Duration reload;
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.EPOCH);
+
+    /**
+     * @param keepRetired how long a retired key stays published: at least the access-token lifetime
+     * @param reload      how stale a replica's view of the table may be
+     */
+    public Keyring(Database db, Clock clock, Duration keepRetired, Duration reload) {
+        this.db = db;
+        this.clock = clock;
+        this.keepRetired = keepRetired;
+        this.reload = reload;
+    }
+
+    /**
+     * Makes sure a signing key exists. A configured key (from a Secret) is imported and, when new,
+     * becomes the signing key; otherwise the first replica to start creates one.
+     */
+    public void initialize(String configuredPkcs8) {
+        db.inTransaction(c -> {
+            lock(c);
+            if (configuredPkcs8 != null && !configuredPkcs8.isBlank()) {
+                SigningKey key = fromPkcs8(decodePem(configuredPkcs8));
+                if (insert(c, key)) {
+                    retireOthers(c, key.kid());
+                }
+            } else if (active(c).isEmpty()) {
+                insert(c, generate());
+            }
+            return null;
+        });
+        refresh();
+    }
+
+    /** Adds a fresh key that signs from now on; the previous keys stay published while their tokens live. */
+    public SigningKey rotate() {
+        SigningKey key = generate();
+        db.inTransaction(c -> {
+            lock(c);
+            insert(c, key);
+            retireOthers(c, key.kid());
+            return null;
+        });
+        refresh();
+        return key;
+    }
+
+    /** The key that signs new tokens. */
+    public SigningKey signingKey() {
+        return current().keys().getFirst().key();
+    }
+
+    /** Every key a valid token may name: the signing key and the recently retired ones. */
+    public List<Map<String, String>> publicJwks() {
+        return current().keys().stream().map(k -> k.key().publicJwk()).toList();
+    }
+
+    /** A published public key by kid, for auth's own offline verification. */
+    public java.util.Optional<ECPublicKey> publicKey(String kid) {
+        java.util.Optional<ECPublicKey> key = find(snapshot, kid);
+        return key.isPresent() ? key : find(current(), kid);
+    }
+
+    private static java.util.Optional<ECPublicKey> find(Snapshot s, String kid) {
+        return s.keys().stream().map(Stored::key).filter(k -> k.kid().equals(kid)).map(SigningKey::publicKey).findFirst();
+    }
+
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        if (s.keys().isEmpty() || clock.instant().isAfter(s.loadedAt().plus(reload))) {
+            refresh();
+            s = snapshot;
+        }
+        if (s.keys().isEmpty()) {
+            throw new IllegalStateException("The keyring is empty; initialize() was not called");
+        }
+        return s;
+    }
+
+    private void refresh() {
+        Instant now = clock.instant();
+        List<Stored> keys = db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_KEYS)) {
+                ps.setObject(1, java.sql.Timestamp.from(now.minus(keepRetired)));
+                List<Stored> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Stored(load(rs.getString(1), rs.getBytes(2), rs.getBytes(3)), rs.getTimestamp(5) != null));
+                    }
+                }
+                return out;
+            }
+        });
+        // The signing key first: the newest one that is not retired.
+        List<Stored> ordered = new ArrayList<>(keys.stream().filter(k -> !k.retired()).toList());
+        ordered.addAll(keys.stream().filter(Stored::retired).toList());
+        snapshot = new Snapshot(List.copyOf(ordered), now);
+    }
+
+    private static void lock(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(hashtext('courier-auth-keyring'))");
+        }
+    }
+
+    private static List<String> active(Connection c) throws SQLException {
+        List<String> kids = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT kid FROM signing_keys WHERE retired_at IS NULL")) {
+            while (rs.next()) {
+                kids.add(rs.getString(1));
+            }
+        }
+        return kids;
+    }
+
+    private boolean insert(Connection c, SigningKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_KEY)) {
+            ps.setString(1, key.kid());
+            ps.setBytes(2, key.privateKey().getEncoded());
+            ps.setBytes(3, key.publicKey().getEncoded());
+            ps.setObject(4, java.sql.Timestamp.from(clock.instant()));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private void retireOthers(Connection c, String kid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RETIRE_OTHERS)) {
+            ps.setObject(1, java.sql.Timestamp.from(clock.instant()));
+            ps.setString(2, kid);
+            ps.executeUpdate();
+        }
+    }
+
+    static SigningKey generate() {
+        KeyPair pair = Es256.generate();
+        return SigningKey.of(thumbprint((ECPublicKey) pair.getPublic()), pair);
+    }
+
+    /** A key from PKCS#8 DER; its public half is derived (Q = d·G) so the Secret needs only the private key. */
+    static SigningKey fromPkcs8(byte[] der) {
+        try {
+            KeyFactory kf = KeyFactory.getInstance("EC");
+            ECPrivateKey priv = (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(der));
+            ECPrivateKey normalized = (ECPrivateKey) kf.generatePrivate(new ECPrivateKeySpec(priv.getS(), Es256.p256Spec()));
+            ECPublicKey pub = (ECPublicKey) kf.generatePublic(new ECPublicKeySpec(Points.multiplyG(priv.getS()), Es256.p256Spec()));
+            return new SigningKey(thumbprint(pub), pub, normalized);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IllegalStateException("courier.auth.signingkey is not a PKCS#8 EC P-256 private key", e);
+        }
+    }
+
+    private static SigningKey load(String kid, byte[] privateDer, byte[] publicDer) {
+        try {
+            KeyFactory kf = KeyFactory.getInstance("EC");
+            return new SigningKey(kid, (ECPublicKey) kf.generatePublic(new X509EncodedKeySpec(publicDer)),
+                    (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Stored signing key " + kid + " cannot be read", e);
+        }
+    }
+
+    static byte[] decodePem(String text) {
+        String body = text.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
+        return Base64.getDecoder().decode(body);
+    }
+
+    /** RFC 7638 JWK thumbprint: a kid that names the key itself, the same on every replica. */
+    static String thumbprint(ECPublicKey key) {
+        String x = Es256.coordinate(key.getW().getAffineX());
+        String y = Es256.coordinate(key.getW().getAffineY());
+        String canonical = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}";
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Stored(SigningKey key, boolean retired) {
+    }
+
+    private record Snapshot(List<Stored> keys, Instant loadedAt) {
+    }
+}

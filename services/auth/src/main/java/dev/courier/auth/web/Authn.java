@@ -1,0 +1,31 @@
+package dev.courier.auth.web;
+
+import io.helidon.webserver.http.ServerRequest;
+
+import dev.courier.auth.sessions.SessionStore;
+import dev.courier.platform.http.ProblemException;
+import dev.courier.platform.security.Caller;
+import dev.courier.platform.security.TokenVerifier;
+
+/**
+ * Auth's own check of a caller: the token as every service checks it, plus the session must still
+ * be live, so within auth a revoked session is refused at once rather than at token expiry.
+ */
+public final class Authn {
+
+    private final TokenVerifier verifier;
+    private final SessionStore sessions;
+
+    public Authn(TokenVerifier verifier, SessionStore sessions) {
+        this.verifier = verifier;
+        this.sessions = sessions;
+    }
+
+    public Caller require(ServerRequest req) {
+        Caller caller = verifier.require(req);
+        if (!sessions.isActive(caller.userId(), caller.sessionId())) {
+            throw ProblemException.unauthorized("The session has been revoked or has expired.");
+        }
+        return caller;
+    }
+}
