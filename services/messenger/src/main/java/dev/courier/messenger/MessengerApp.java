@@ -1,25 +1,69 @@
 package dev.courier.messenger;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
 
+import dev.courier.messenger.conversations.ConversationStore;
+import dev.courier.messenger.events.Signals;
+import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.messages.ChatListStore;
+import dev.courier.messenger.messages.MessageStore;
+import dev.courier.messenger.messages.MessagesHttp;
+import dev.courier.messenger.messages.Messaging;
+import dev.courier.messenger.messages.SeedHttp;
+import dev.courier.messenger.outbox.OutboxRelay;
+import dev.courier.messenger.outbox.OutboxStore;
+import dev.courier.messenger.users.HttpUserDirectory;
+import dev.courier.platform.security.RemoteJwks;
+import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
 
-/** The messenger service, wired: its backing servers and its routes. */
+/** The messenger service, wired: its backing servers, stores, rules, routes and background work. */
 public final class MessengerApp implements CourierApp {
 
     private final Backing backing;
+    private final OutboxRelay relay;
+    private final Signals signals;
+    private final MessagesHttp messagesHttp;
+    private final SeedHttp seedHttp;
 
-    private MessengerApp(Backing backing) {
+    private MessengerApp(Backing backing, Config config) {
         this.backing = backing;
+        Config messenger = config.get("courier.messenger");
+        TokenVerifier verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
+                .orElseThrow(() -> new IllegalStateException("courier.auth.jwks is not set"))), java.time.Clock.systemUTC());
+        HttpUserDirectory users = new HttpUserDirectory(config.get("courier.auth.url").asString()
+                .orElseThrow(() -> new IllegalStateException("courier.auth.url is not set")));
+        UserEventLog log = new UserEventLog(backing.db());
+        OutboxStore outbox = new OutboxStore();
+        this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),
+                Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
+                Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)));
+        this.signals = new Signals(backing.redis());
+        Messaging messaging = new Messaging(backing.db(), new ConversationStore(), new MessageStore(), new ChatListStore(),
+                outbox, log, users, (userIds, wroteOutbox) -> {
+                    if (wroteOutbox) {
+                        relay.wake();
+                    }
+                    signals.changed(userIds);
+                });
+        this.messagesHttp = new MessagesHttp(messaging, verifier);
+        this.seedHttp = new SeedHttp(messaging, verifier);
     }
 
     public static MessengerApp create(Config config) {
-        return new MessengerApp(Backing.open(config, "messenger", MessengerApp.class));
+        Backing backing = Backing.open(config, "messenger", MessengerApp.class);
+        try {
+            return new MessengerApp(backing, config);
+        } catch (RuntimeException e) {
+            backing.close();
+            throw e;
+        }
     }
 
     @Override
@@ -29,6 +73,8 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
+        messagesHttp.register(routing);
+        seedHttp.register(routing);
     }
 
     @Override
@@ -37,7 +83,19 @@ public final class MessengerApp implements CourierApp {
     }
 
     @Override
+    public void start() {
+        relay.start();
+    }
+
+    /** The outbox relay (tests observe how much it published). */
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    @Override
     public void close() {
+        relay.close();
+        signals.close();
         backing.close();
     }
 }

@@ -1,0 +1,109 @@
+package dev.courier.messenger.events;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import dev.courier.platform.db.Database;
+import dev.courier.platform.http.Json;
+
+/**
+ * The per-user durable event log: what a user's sockets are sent, and what a resume replays. Each
+ * user has a dense cursor assigned under a row lock in the same transaction as the change, so a
+ * user's events commit in cursor order and "everything after N" never misses one.
+ */
+public final class UserEventLog {
+
+    private static final String NEXT_CURSORS = """
+            INSERT INTO user_cursors (user_id, last_cursor)
+            SELECT u, 1 FROM unnest(?::bigint[]) AS u ORDER BY u
+            ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + 1
+            RETURNING user_id, last_cursor
+            """;
+    private static final String INSERT_EVENT = "INSERT INTO user_events (user_id, cursor, payload) VALUES (?, ?, ?)";
+    private static final String EVENTS_AFTER = """
+            SELECT cursor, payload FROM user_events WHERE user_id = ? AND cursor > ? ORDER BY cursor LIMIT ?
+            """;
+    private static final String LAST_CURSOR = "SELECT last_cursor FROM user_cursors WHERE user_id = ?";
+
+    private final Database db;
+
+    public UserEventLog(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Appends one event for each user, inside the caller's transaction. Cursor rows are locked in
+     * user id order so concurrent transactions touching overlapping users cannot deadlock.
+     *
+     * @param event a JSON object without {@code cursor}; it is added when the event is read
+     */
+    public void append(Connection c, Collection<Long> userIds, Map<String, Object> event) throws SQLException {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        byte[] payload = Json.write(event);
+        Array ids = c.createArrayOf("bigint", new TreeSet<>(userIds).toArray());
+        try (PreparedStatement next = c.prepareStatement(NEXT_CURSORS);
+             PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
+            next.setArray(1, ids);
+            try (ResultSet rs = next.executeQuery()) {
+                while (rs.next()) {
+                    insert.setLong(1, rs.getLong(1));
+                    insert.setLong(2, rs.getLong(2));
+                    insert.setBytes(3, payload);
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Up to {@code limit} events of a user after {@code cursor}, oldest first, as JSON frames with their cursor. */
+    public List<Event> after(long userId, long cursor, int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(EVENTS_AFTER)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, cursor);
+                ps.setInt(3, limit);
+                List<Event> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new Event(rs.getLong(1), withCursor(rs.getLong(1), rs.getBytes(2))));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** The user's newest cursor (0 when the user has no events yet). */
+    public long lastCursor(long userId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LAST_CURSOR)) {
+                ps.setLong(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** The stored object with {@code "cursor":N} spliced in first, without re-parsing it. */
+    private static String withCursor(long cursor, byte[] payload) {
+        String json = new String(payload, StandardCharsets.UTF_8);
+        return "{\"cursor\":" + cursor + (json.length() > 2 ? "," : "") + json.substring(1);
+    }
+
+    /** One durable event: its cursor and the JSON frame that carries it. */
+    public record Event(long cursor, String json) {
+    }
+}

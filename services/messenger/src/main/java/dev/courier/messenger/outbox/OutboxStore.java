@@ -1,0 +1,67 @@
+package dev.courier.messenger.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.courier.messenger.conversations.Conversation;
+import dev.courier.messenger.messages.Message;
+import dev.courier.platform.events.MessageEvent;
+import dev.courier.platform.http.Json;
+
+/** The outbox table: written in the message's transaction, drained by {@link OutboxRelay}. */
+public final class OutboxStore {
+
+    private static final String NEXT_ID = "SELECT nextval('outbox_id_seq')";
+    private static final String INSERT = "INSERT INTO outbox (id, conversation_id, payload) VALUES (?, ?, ?)";
+    private static final String PENDING = """
+            SELECT id, conversation_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE
+            """;
+    private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
+
+    /** Adds the Kafka event of a message change; the event id is the outbox row's id, prefixed by the type. */
+    public MessageEvent add(Connection c, Conversation conversation, String type, Message message, List<Long> recipientIds) throws SQLException {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(NEXT_ID); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        MessageEvent event = new MessageEvent(MessageEvent.SCHEMA_VERSION, type + ":" + id, type, Instant.now(),
+                conversation.id(), conversation.kind(), message.toEvent(), List.copyOf(recipientIds));
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setLong(1, id);
+            ps.setLong(2, conversation.id());
+            ps.setBytes(3, Json.write(event));
+            ps.executeUpdate();
+        }
+        return event;
+    }
+
+    /** The oldest unsent rows, locked for this transaction. */
+    List<Row> pending(Connection c, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PENDING)) {
+            ps.setInt(1, limit);
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    void markSent(Connection c, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MARK_SENT)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    record Row(long id, long conversationId, byte[] payload) {
+    }
+}

@@ -1,0 +1,129 @@
+package dev.courier.messenger.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+
+import dev.courier.auth.AuthApp;
+import dev.courier.infra.Endpoints;
+import dev.courier.infra.LocalStack;
+import dev.courier.messenger.MessengerApp;
+import dev.courier.platform.config.Configs;
+import dev.courier.platform.server.Servers;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * The real system for messenger's tests, started once per JVM: the shared PostgreSQL, Redis and
+ * Kafka, the real auth service (users are registered and logged in over its HTTP API), and
+ * messenger instances on free ports. Every test uses fresh users, so tests do not interfere.
+ */
+public final class Cluster {
+
+    private static Endpoints infra;
+    private static int authPort;
+    private static Node a;
+    private static Node b;
+
+    private Cluster() {
+    }
+
+    /** A running messenger instance. */
+    public record Node(MessengerApp app, WebServer server, Rest http) {
+
+        public int port() {
+            return server.port();
+        }
+
+        public String ws() {
+            return "ws://127.0.0.1:" + server.port() + "/ws";
+        }
+
+        public void stop() {
+            server.stop();
+            app.close();
+        }
+    }
+
+    public static synchronized Endpoints infra() {
+        if (infra == null) {
+            infra = LocalStack.shared();
+            Map<String, String> cfg = new HashMap<>(infra.config());
+            cfg.put("server.port", "0");
+            cfg.put("server.host", "127.0.0.1");
+            cfg.put("courier.auth.grpc.port", "0");
+            Config config = Configs.load(AuthApp.class, cfg);
+            AuthApp auth = AuthApp.create(config);
+            authPort = Servers.start(config, auth).port();
+        }
+        return infra;
+    }
+
+    /** The first messenger instance, shared by the tests. */
+    public static synchronized Node a() {
+        if (a == null) {
+            a = startMessenger(Map.of());
+        }
+        return a;
+    }
+
+    /** A second instance on the same stack, for cross-replica delivery. */
+    public static synchronized Node b() {
+        if (b == null) {
+            b = startMessenger(Map.of());
+        }
+        return b;
+    }
+
+    /** A messenger instance of the caller's own (stopped by the caller), with config overrides. */
+    public static Node startMessenger(Map<String, String> overrides) {
+        Endpoints e = infra();
+        Map<String, String> cfg = new HashMap<>(e.config());
+        cfg.put("server.port", "0");
+        cfg.put("server.host", "127.0.0.1");
+        cfg.put("courier.auth.jwks", "http://127.0.0.1:" + authPort + "/.well-known/jwks.json");
+        cfg.put("courier.auth.url", "http://127.0.0.1:" + authPort);
+        cfg.put("courier.messenger.outbox.pollmillis", "100");
+        cfg.put("courier.messenger.outbox.maxbackoffmillis", "1000");
+        cfg.putAll(overrides);
+        Config config = Configs.load(MessengerApp.class, cfg);
+        MessengerApp app = MessengerApp.create(config);
+        WebServer server = Servers.start(config, app);
+        return new Node(app, server, Rest.port(server.port()));
+    }
+
+    /** A fresh user, registered and logged in through auth's HTTP API. */
+    public static TestUser user() {
+        infra();
+        Rest auth = Rest.port(authPort);
+        String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String password = "pw-" + UUID.randomUUID();
+        var reg = auth.post("/api/v1/auth/register", Map.of("username", name, "email", name + "@example.test", "password", password), Map.of());
+        assertThat(reg.body(), reg.status(), is(201));
+        var login = auth.post("/api/v1/auth/login", Map.of("login", name, "password", password), Map.of());
+        assertThat(login.body(), login.status(), is(200));
+        return new TestUser(reg.json().get("id").asLong(), name, login.json().get("accessToken").asText(), login.json().get("sessionId").asText());
+    }
+
+    public static Rest auth() {
+        infra();
+        return Rest.port(authPort);
+    }
+
+    /** A JDBC connection to the shared database with messenger's schema first. */
+    public static Connection db() throws SQLException {
+        Endpoints e = infra();
+        Connection c = DriverManager.getConnection(e.dbUrl(), e.dbUser(), e.dbPassword());
+        try (var st = c.createStatement()) {
+            st.execute("SET search_path TO messenger");
+        }
+        return c;
+    }
+}
