@@ -1,25 +1,104 @@
 package dev.courier.notifier;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 
+import dev.courier.notifier.delivery.DeliveryLog;
+import dev.courier.notifier.delivery.Dispatcher;
+import dev.courier.notifier.delivery.MessageConsumer;
+import dev.courier.notifier.delivery.ProcessedEvents;
+import dev.courier.notifier.delivery.PushDelivery;
+import dev.courier.notifier.email.EmailBatcher;
+import dev.courier.notifier.email.Mailer;
+import dev.courier.notifier.email.UnsubscribeService;
+import dev.courier.notifier.email.UnsubscribeTokens;
+import dev.courier.notifier.preferences.PreferenceService;
+import dev.courier.notifier.preferences.PreferenceStore;
+import dev.courier.notifier.push.PushSender;
+import dev.courier.notifier.push.Secrets;
+import dev.courier.notifier.push.Vapid;
+import dev.courier.notifier.push.VapidKeys;
+import dev.courier.notifier.subscriptions.SubscriptionService;
+import dev.courier.notifier.subscriptions.SubscriptionStore;
+import dev.courier.notifier.users.HttpUsers;
+import dev.courier.notifier.web.WebPage;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
+import dev.courier.platform.security.RemoteJwks;
+import dev.courier.platform.security.TokenVerifier;
 
-/** The notifier service, wired: its backing servers and its routes. */
+/** The notifier service, wired: its backing servers, the delivery pipeline and its routes. */
 public final class NotifierApp implements CourierApp {
 
     private final Backing backing;
+    private final Vapid vapid;
+    private final TokenVerifier verifier;
+    private final SubscriptionStore subscriptions;
+    private final PreferenceStore preferences;
+    private final UnsubscribeTokens unsubscribeTokens;
+    private final Producer<String, byte[]> producer;
+    private final EmailBatcher email;
+    private final MessageConsumer consumer;
+    private final boolean allowLoopbackHttp;
+    private final Duration emailFlush;
+    private final byte[] openapi;
 
-    private NotifierApp(Backing backing) {
+    private NotifierApp(Config config, Backing backing) {
+        Config notifier = config.get("courier.notifier");
+        Clock clock = Clock.systemUTC();
         this.backing = backing;
+        Secrets secrets = new Secrets(backing.db());
+        this.vapid = VapidKeys.load(notifier, secrets);
+        this.verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
+                .orElse("http://127.0.0.1:8081/.well-known/jwks.json")), clock);
+        this.subscriptions = new SubscriptionStore(backing.db());
+        this.preferences = new PreferenceStore(backing.db());
+        this.unsubscribeTokens = new UnsubscribeTokens(Base64.getUrlDecoder().decode(notifier.get("unsubscribe.key").asString()
+                .filter(s -> !s.isBlank())
+                .orElseGet(() -> secrets.getOrCreate("unsubscribe", NotifierApp::randomKey))));
+        this.allowLoopbackHttp = notifier.get("push.allowloopbackhttp").asBoolean().orElse(false);
+        this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
+        DeliveryLog log = new DeliveryLog(backing.db());
+        PushDelivery push = new PushDelivery(new PushSender(vapid, clock), subscriptions, log, producer,
+                new PushDelivery.Policy(notifier.get("push.attempts").asInt().orElse(5),
+                        Duration.ofMillis(notifier.get("push.backoffmillis").asLong().orElse(1000L)),
+                        Duration.ofSeconds(notifier.get("push.maxdelayseconds").asLong().orElse(300L)),
+                        notifier.get("push.ttlseconds").asInt().orElse(86400)), clock);
+        this.email = new EmailBatcher(backing.db(),
+                new Mailer(config.get("courier.smtp"), notifier.get("email.from").asString().orElse("Courier <notifications@courier.dev>")),
+                unsubscribeTokens, preferences, log, Duration.ofSeconds(notifier.get("email.windowseconds").asLong().orElse(600L)),
+                notifier.get("publicurl").asString().orElse("http://localhost:8080"), clock);
+        this.emailFlush = Duration.ofMillis(notifier.get("email.flushmillis").asLong().orElse(30_000L));
+        Dispatcher dispatcher = new Dispatcher(backing.redis(), preferences, subscriptions, push, email,
+                new HttpUsers(config.get("courier.auth.url").asString().orElse("http://127.0.0.1:8081")), clock);
+        var props = backing.kafka().consumer(notifier.get("kafka.group").asString().orElse("courier-notifier"), "courier-notifier");
+        props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
+        this.consumer = new MessageConsumer(props, new ProcessedEvents(backing.db()), dispatcher);
+        this.openapi = resource("openapi/notifier.yaml");
     }
 
     public static NotifierApp create(Config config) {
-        return new NotifierApp(Backing.open(config, "notifier", NotifierApp.class));
+        Backing backing = Backing.open(config, "notifier", NotifierApp.class);
+        try {
+            return new NotifierApp(config, backing);
+        } catch (RuntimeException e) {
+            backing.close();
+            throw e;
+        }
     }
 
     @Override
@@ -29,6 +108,18 @@ public final class NotifierApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
+        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp));
+        routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
+        routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
+        new WebPage().routing(routing);
+    }
+
+    @Override
+    public void ownRouting(HttpRouting.Builder routing) {
+        routing.get("/openapi", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(openapi);
+        });
     }
 
     @Override
@@ -37,7 +128,42 @@ public final class NotifierApp implements CourierApp {
     }
 
     @Override
+    public void start() {
+        consumer.start();
+        email.start(emailFlush);
+    }
+
+    /** Tests wait for the consumer's partitions before producing events. */
+    public boolean awaitConsumer(Duration timeout) throws InterruptedException {
+        return consumer.awaitAssignment(timeout);
+    }
+
+    public Vapid vapid() {
+        return vapid;
+    }
+
+    @Override
     public void close() {
+        consumer.close();
+        email.close();
+        producer.close(Duration.ofSeconds(5));
         backing.close();
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = NotifierApp.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

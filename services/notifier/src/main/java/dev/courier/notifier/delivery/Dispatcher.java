@@ -1,0 +1,104 @@
+package dev.courier.notifier.delivery;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import redis.clients.jedis.JedisPooled;
+
+import dev.courier.notifier.email.EmailBatcher;
+import dev.courier.notifier.preferences.PreferenceStore;
+import dev.courier.notifier.preferences.Preferences;
+import dev.courier.notifier.subscriptions.Subscription;
+import dev.courier.notifier.subscriptions.SubscriptionStore;
+import dev.courier.notifier.users.UserInfo;
+import dev.courier.notifier.users.Users;
+import dev.courier.platform.events.MessageEvent;
+import dev.courier.platform.http.Json;
+
+/**
+ * The rules for one new message: each recipient who is offline, has not muted the chat and allows
+ * it gets a Web Push on every subscription; one without a working subscription gets it in the next
+ * email digest instead.
+ */
+public final class Dispatcher {
+
+    /** The presence key messenger keeps while a user has a live WebSocket (see the contract). */
+    public static final String PRESENCE_PREFIX = "courier:presence:";
+
+    private final JedisPooled redis;
+    private final PreferenceStore preferences;
+    private final SubscriptionStore subscriptions;
+    private final PushDelivery push;
+    private final EmailBatcher email;
+    private final Users users;
+    private final Clock clock;
+
+    public Dispatcher(JedisPooled redis, PreferenceStore preferences, SubscriptionStore subscriptions, PushDelivery push,
+                      EmailBatcher email, Users users, Clock clock) {
+        this.redis = redis;
+        this.preferences = preferences;
+        this.subscriptions = subscriptions;
+        this.push = push;
+        this.email = email;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    public void dispatch(MessageEvent event) {
+        // Edits and deletions do not notify again; an earlier notification stays as it was.
+        if (!MessageEvent.CREATED.equals(event.type()) || event.message() == null || event.recipientIds() == null) {
+            return;
+        }
+        long senderId = event.message().senderId();
+        Set<Long> recipients = new HashSet<>(event.recipientIds());
+        recipients.remove(senderId);
+        if (recipients.isEmpty()) {
+            return;
+        }
+        Set<Long> lookup = new HashSet<>(recipients);
+        lookup.add(senderId);
+        Map<Long, UserInfo> known = users.find(lookup);
+        String senderName = known.containsKey(senderId) ? known.get(senderId).name() : "Someone";
+        for (long userId : recipients) {
+            notify(event, userId, senderName, known.get(userId));
+        }
+    }
+
+    private void notify(MessageEvent event, long userId, String senderName, UserInfo user) {
+        if (redis.exists(PRESENCE_PREFIX + userId)) {
+            // Online: messenger delivers it over the WebSocket; a notification would be noise.
+            DeliveryLog.count("none", "online");
+            return;
+        }
+        if (preferences.muted(userId, event.conversationId(), clock.instant())) {
+            DeliveryLog.count("none", "muted");
+            return;
+        }
+        Preferences prefs = preferences.get(userId);
+        MessageEvent.Message m = event.message();
+        String preview = prefs.previews() && !m.encrypted() ? m.text() : null;
+        boolean reached = false;
+        if (prefs.push()) {
+            List<Subscription> subs = subscriptions.forUser(userId);
+            if (!subs.isEmpty()) {
+                byte[] payload = Json.write(PushPayload.of(event.conversationId(), m.id(), m.senderId(), senderName, preview, m.encrypted()));
+                String urgency = "direct".equals(event.conversationKind()) ? "high" : "normal";
+                String topic = "chat-" + event.conversationId();
+                for (Subscription s : subs) {
+                    reached |= push.deliver(event, userId, s, payload, urgency, topic);
+                }
+            }
+        }
+        if (!reached && prefs.email()) {
+            if (user == null || user.email() == null || user.email().isBlank()) {
+                DeliveryLog.count(DeliveryLog.EMAIL, "no_address");
+                return;
+            }
+            email.enqueue(event.eventId(), userId, user.email(), event.conversationId(), m.id(), senderName,
+                    preview != null ? PushPayload.cut(preview) : null);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.courier.notifier.delivery;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+import dev.courier.platform.events.MessageEvent;
+import dev.courier.platform.events.Topics;
+import dev.courier.platform.http.Json;
+
+/**
+ * Reads {@code courier.messages.v1} as the notifier's own group. Each event is claimed by id in
+ * the database (so a redelivery never notifies twice), then dispatched on a virtual thread, because
+ * one slow push service retrying for minutes must not hold up every other chat. The offset is
+ * committed after the claim: a notifier that crashes mid-delivery loses those notifications rather
+ * than sending them twice, which is the better failure for a notification.
+ */
+public final class MessageConsumer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MessageConsumer.class.getName());
+
+    private final Properties props;
+    private final ProcessedEvents processed;
+    private final Dispatcher dispatcher;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch assigned = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public MessageConsumer(Properties props, ProcessedEvents processed, Dispatcher dispatcher) {
+        this.props = props;
+        this.processed = processed;
+        this.dispatcher = dispatcher;
+    }
+
+    public void start() {
+        thread = Thread.ofPlatform().name("notifier-consumer").start(this::run);
+    }
+
+    /** Waits until partitions are assigned and positioned; tests wait for it before producing. */
+    public boolean awaitAssignment(Duration timeout) throws InterruptedException {
+        return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+            consumer = c;
+            c.subscribe(List.of(Topics.MESSAGES), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // Resolve positions now, so "latest" means latest at assignment, not at first fetch.
+                    partitions.forEach(c::position);
+                    assigned.countDown();
+                }
+            });
+            while (running) {
+                var records = c.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    handle(r);
+                }
+                if (!records.isEmpty()) {
+                    c.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.log(Level.ERROR, "Consumer woken up unexpectedly", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Notification consumer stopped", e);
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        MessageEvent event;
+        try {
+            event = Json.MAPPER.readerFor(MessageEvent.class)
+                    .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(r.value());
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Skipping unreadable event at {0}-{1}@{2}: {3}", r.topic(), r.partition(), r.offset(), e.toString());
+            return;
+        }
+        if (event.eventId() == null || !processed.claim(event.eventId())) {
+            return;
+        }
+        workers.submit(() -> {
+            try {
+                dispatcher.dispatch(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Cannot dispatch notifications for event " + event.eventId(), e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdown();
+        try {
+            // In-flight deliveries finish (or give up their waits) before the connections close.
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.courier.notifier.subscriptions;
+
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.courier.notifier.testing.Notifier;
+import dev.courier.notifier.testing.Subscriber;
+import dev.courier.notifier.testing.TestAuth.TestUser;
+import dev.courier.platform.testing.Http;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+class SubscriptionApiTest {
+
+    private final Notifier n = Notifier.get();
+    private final Http http = n.http;
+
+    private Http.Response subscribe(TestUser u, Object body) {
+        return http.post("/api/v1/push/subscriptions", body, u.auth());
+    }
+
+    private int count(TestUser u) {
+        return http.get("/api/v1/push/subscriptions", u.auth()).json().get("subscriptions").size();
+    }
+
+    @Test
+    void servesTheVapidPublicKeyAsA65BytePoint() {
+        Http.Response r = http.get("/api/v1/push/vapid-public-key");
+        assertThat(r.status(), is(200));
+        byte[] key = Base64.getUrlDecoder().decode(r.json().get("publicKey").asText());
+        assertThat(key.length, is(65));
+        assertThat(key[0], is((byte) 4));
+    }
+
+    @Test
+    void aSubscriptionFromTheBrowserIsStoredAndListedForItsOwnerOnly() {
+        TestUser alice = n.auth.user("Alice");
+        TestUser bob = n.auth.user("Bob");
+        Subscriber s = Subscriber.at(n.push.endpoint("api"));
+        Http.Response created = subscribe(alice, s.json());
+        assertThat(created.body(), created.status(), is(201));
+        assertThat(created.json().get("endpoint").asText(), is(s.endpoint()));
+
+        JsonNode list = http.get("/api/v1/push/subscriptions", alice.auth()).json().get("subscriptions");
+        assertThat(list.size(), is(1));
+        assertThat(list.get(0).has("p256dh"), is(false));
+        assertThat(count(bob), is(0));
+
+        long id = created.json().get("id").asLong();
+        assertThat(http.method("DELETE", "/api/v1/push/subscriptions/" + id, null, bob.auth()).status(), is(404));
+        assertThat(count(alice), is(1));
+        assertThat(http.method("DELETE", "/api/v1/push/subscriptions/" + id, null, alice.auth()).status(), is(204));
+        assertThat(count(alice), is(0));
+    }
+
+    @Test
+    void subscribingNeedsAToken() {
+        Subscriber s = Subscriber.at(n.push.endpoint("anon"));
+        assertThat(http.post("/api/v1/push/subscriptions", s.json(), Map.of()).status(), is(401));
+        assertThat(http.post("/api/v1/push/subscriptions", s.json(), Map.of("Authorization", "Bearer forged.token.here")).status(), is(401));
+    }
+
+    @Test
+    void badSubscriptionsGetAProblemNamingTheFieldAndStoreNothing() {
+        TestUser u = n.auth.user("Carol");
+        Subscriber good = Subscriber.at(n.push.endpoint("bad"));
+        byte[] point = Base64.getUrlDecoder().decode(good.p256dh());
+        point[64] ^= 1;
+        String offCurve = Base64.getUrlEncoder().withoutPadding().encodeToString(point);
+        String shortAuth = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[15]);
+
+        assertBad(u, body("http://push.example.net/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://user:pw@push.example.net/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("not a url", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body(null, good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body(good.endpoint(), offCurve, good.auth()), "keys.p256dh");
+        assertBad(u, body(good.endpoint(), good.p256dh().substring(4), good.auth()), "keys.p256dh");
+        assertBad(u, body(good.endpoint(), "%%%", good.auth()), "keys.p256dh");
+        assertBad(u, body(good.endpoint(), good.p256dh(), shortAuth), "keys.auth");
+        assertBad(u, body(good.endpoint(), good.p256dh(), null), "keys.auth");
+        assertBad(u, Map.of("endpoint", good.endpoint()), "keys");
+        assertBad(u, Map.of("endpoint", good.endpoint(), "keys", Map.of("p256dh", good.p256dh(), "auth", good.auth()), "extra", 1), "extra");
+        assertThat(count(u), is(0));
+    }
+
+    private void assertBad(TestUser u, Object body, String field) {
+        Http.Response r = subscribe(u, body);
+        assertThat(r.body(), r.status(), is(400));
+        assertThat(r.header("Content-Type"), startsWith("application/problem+json"));
+        assertThat(r.body(), r.json().get("field").asText(), is(field));
+    }
+
+    private static Map<String, Object> body(String endpoint, String p256dh, String auth) {
+        Map<String, Object> keys = new java.util.HashMap<>();
+        keys.put("p256dh", p256dh);
+        keys.put("auth", auth);
+        Map<String, Object> b = new java.util.HashMap<>();
+        b.put("endpoint", endpoint);
+        b.put("keys", keys);
+        return b;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.courier.notifier.testing;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.helidon.webserver.WebServer;
+import redis.clients.jedis.JedisPooled;
+
+import dev.courier.infra.Endpoints;
+import dev.courier.infra.LocalStack;
+import dev.courier.notifier.NotifierApp;
+import dev.courier.platform.config.Configs;
+import dev.courier.platform.events.MessageEvent;
+import dev.courier.platform.events.Topics;
+import dev.courier.platform.http.Json;
+import dev.courier.platform.kafka.KafkaSettings;
+import dev.courier.platform.server.Servers;
+import dev.courier.platform.testing.Http;
+
+/**
+ * One notifier per test JVM on a real port, wired to the shared PostgreSQL, Redis, Kafka and
+ * GreenMail, with short retry and email windows. Its consumer group is unique to this JVM and
+ * starts at the end of the topic, so other engineers' events and old runs do not reach it.
+ */
+public final class Notifier {
+
+    /** The email window the tests run with: long enough to batch, short enough to wait out. */
+    public static final Duration EMAIL_WINDOW = Duration.ofSeconds(4);
+    public static final int PUSH_ATTEMPTS = 3;
+
+    private static Notifier instance;
+
+    public final Endpoints stack;
+    public final TestAuth auth;
+    public final FakePushService push;
+    public final NotifierApp app;
+    public final WebServer server;
+    public final Http http;
+    public final JedisPooled redis;
+    private final KafkaProducer<String, byte[]> producer;
+
+    private Notifier() throws IOException, InterruptedException {
+        stack = LocalStack.shared();
+        auth = new TestAuth();
+        push = new FakePushService();
+        Map<String, String> c = new HashMap<>(stack.config());
+        c.put("server.port", "0");
+        c.put("server.host", "127.0.0.1");
+        c.put("courier.auth.jwks", auth.url() + "/.well-known/jwks.json");
+        c.put("courier.auth.url", auth.url());
+        c.put("courier.notifier.publicurl", "http://courier.test");
+        c.put("courier.notifier.push.allowloopbackhttp", "true");
+        c.put("courier.notifier.push.attempts", Integer.toString(PUSH_ATTEMPTS));
+        c.put("courier.notifier.push.backoffmillis", "200");
+        c.put("courier.notifier.push.maxdelayseconds", "3");
+        c.put("courier.notifier.email.windowseconds", Long.toString(EMAIL_WINDOW.toSeconds()));
+        c.put("courier.notifier.email.flushmillis", "500");
+        c.put("courier.notifier.kafka.group", "courier-notifier-test-" + UUID.randomUUID());
+        c.put("courier.notifier.kafka.offsetreset", "latest");
+        var config = Configs.load(NotifierApp.class, c);
+        app = NotifierApp.create(config);
+        server = Servers.start(config, app);
+        if (!app.awaitConsumer(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("The notifier's consumer got no partitions");
+        }
+        http = Http.port(server.port());
+        redis = new JedisPooled(java.net.URI.create(stack.redisUrl()));
+        producer = new KafkaProducer<>(KafkaSettings.from(config.get("courier.kafka")).producer("notifier-test"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            producer.close(Duration.ofSeconds(2));
+            server.stop();
+            app.close();
+            push.close();
+            auth.close();
+        }));
+    }
+
+    public static synchronized Notifier get() {
+        if (instance == null) {
+            try {
+                instance = new Notifier();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return instance;
+    }
+
+    public static long newChatId() {
+        return ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE / 2);
+    }
+
+    /** A message.created event as messenger publishes it, produced to the real topic. */
+    public MessageEvent message(long chatId, String kind, long senderId, String text, List<Long> recipients) {
+        long messageId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+        MessageEvent e = new MessageEvent(MessageEvent.SCHEMA_VERSION, "message.created:" + UUID.randomUUID(),
+                MessageEvent.CREATED, Instant.now(), chatId, kind,
+                new MessageEvent.Message(messageId, senderId, text, null, null, null, Instant.now(), null, false),
+                recipients);
+        produce(e);
+        return e;
+    }
+
+    public void produce(MessageEvent e) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.MESSAGES, Long.toString(e.conversationId()), Json.write(e))).get(10, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw new IllegalStateException("Cannot produce " + e.eventId(), ex);
+        }
+    }
+
+    public void online(long userId) {
+        redis.setex("courier:presence:" + userId, 60, "1");
+    }
+
+    public void offline(long userId) {
+        redis.del("courier:presence:" + userId);
+    }
+
+    /** Rows of notifier.delivery_attempt for an event, oldest first: channel, status, outcome. */
+    public List<Map<String, Object>> attempts(String eventId) {
+        try (Connection c = DriverManager.getConnection(stack.dbUrl(), stack.dbUser(), stack.dbPassword());
+             var ps = c.prepareStatement("SELECT channel, status, outcome, attempt, latency_ms FROM notifier.delivery_attempt WHERE event_id = ? ORDER BY id")) {
+            ps.setString(1, eventId);
+            try (var rs = ps.executeQuery()) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("channel", rs.getString(1));
+                    row.put("status", rs.getObject(2));
+                    row.put("outcome", rs.getString(3));
+                    row.put("attempt", rs.getInt(4));
+                    row.put("latency", rs.getLong(5));
+                    out.add(row);
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
