@@ -126,6 +126,20 @@ public final class LocalStack {
         });
     }
 
+    /**
+     * Starts (or finds) only a Kafka under this stack's home and returns its bootstrap address. For
+     * tests that stop Kafka while everyone else keeps using the shared one: pair it with
+     * {@link #stopKafka()} and {@link #startKafka()} on the same stack (same address after restart).
+     */
+    public String kafkaOnly() {
+        return locked(() -> {
+            Properties ports = ports();
+            int port = startKafka(ports);
+            saveports(ports);
+            return "127.0.0.1:" + port;
+        });
+    }
+
     /** Stops only Kafka (to test that nothing is lost while it is away). */
     public void stopKafka() {
         locked(() -> {
