@@ -34,11 +34,12 @@ public final class BenchStack {
         int servicePort = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         int extra = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Endpoints infra = LocalStack.shared();
-        DevStack stack = DevStack.start(infra, gateway, servicePort, Map.of());
+        DevStack stack = DevStack.start(infra, gateway, servicePort, Target.LOAD_TEST_CONFIG);
         List<WebServer> replicas = new ArrayList<>();
         List<CourierApp> apps = new ArrayList<>();
         for (int i = 0; i < extra; i++) {
             Map<String, String> overrides = new HashMap<>(infra.config());
+            overrides.putAll(Target.LOAD_TEST_CONFIG);
             overrides.put("courier.auth.jwks", "http://127.0.0.1:" + stack.port("auth") + "/.well-known/jwks.json");
             overrides.put("courier.auth.url", "http://127.0.0.1:" + stack.port("auth"));
             overrides.put("server.port", servicePort == 0 ? "0" : Integer.toString(servicePort + 4 + i));

@@ -19,6 +19,8 @@ import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 import dev.courier.loadtest.flows.Accounts;
+import dev.courier.loadtest.flows.Conversations;
+import dev.courier.loadtest.flows.SeedApi;
 
 /**
  * Courier's flows under load, at the strength of one {@link Profile}: sign-up and login, the seed
@@ -29,7 +31,9 @@ import dev.courier.loadtest.flows.Accounts;
  */
 public class CourierSimulation extends Simulation {
 
-    static final String ALL_FLOWS = "accounts";
+    static final String ALL_FLOWS = "accounts,seed,history";
+    /** Requests that hash a password (Argon2id): slow on purpose, judged by their own limit. */
+    static final List<String> PASSWORD_REQUESTS = List.of("sign up", "log in");
 
     private final Target target = Target.fromSystemProperties();
     private final Profile profile = Profile.fromSystemProperties();
@@ -45,18 +49,36 @@ public class CourierSimulation extends Simulation {
                 .shareConnections();
         long seconds = profile.duration().toSeconds();
         List<PopulationBuilder> populations = new ArrayList<>();
+        List<String> cheapRequests = new ArrayList<>();
         if (flows.contains("accounts")) {
             populations.add(scenario("sign-up and login")
                     .exec(Accounts.signUpAndLogin("me"))
                     .injectOpen(constantUsersPerSec(profile.signUpsPerSecond()).during(seconds)));
+        }
+        if (flows.contains("seed")) {
+            populations.add(scenario("seed 000 API")
+                    .exec(SeedApi.flow())
+                    .injectOpen(constantUsersPerSec(profile.seedPairsPerSecond()).during(seconds)));
+            cheapRequests.addAll(List.of("seed /send", "seed /chat", "seed /chats"));
+        }
+        if (flows.contains("history")) {
+            populations.add(scenario("history and chat list")
+                    .exec(Conversations.flow(profile.readsPerReader(), profile.chatPause()))
+                    .injectOpen(rampUsers(profile.readers()).during(seconds)));
+            cheapRequests.addAll(List.of("send direct", "list chats", "read history"));
         }
         if (populations.isEmpty()) {
             throw new IllegalArgumentException("No known flow in gatling.flows; known: " + ALL_FLOWS);
         }
         List<Assertion> assertions = new ArrayList<>();
         assertions.add(global().failedRequests().percent().lt(0.1));
-        assertions.add(global().responseTime().percentile(95.0).lt(profile.p95Millis()));
-        assertions.add(global().responseTime().percentile(99.0).lt(profile.p99Millis()));
+        for (String request : PASSWORD_REQUESTS) {
+            assertions.add(details(request).responseTime().percentile(99.0).lt(profile.passwordP99Millis()));
+        }
+        for (String request : cheapRequests) {
+            assertions.add(details(request).responseTime().percentile(95.0).lt(profile.p95Millis()));
+            assertions.add(details(request).responseTime().percentile(99.0).lt(profile.p99Millis()));
+        }
         setUp(populations).protocols(protocol).assertions(assertions);
         System.out.printf("Courier %s profile against %s, flows %s%n", profile.name(), target.baseUrl(), flows);
     }

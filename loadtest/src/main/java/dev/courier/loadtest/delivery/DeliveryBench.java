@@ -1,0 +1,290 @@
+package dev.courier.loadtest.delivery;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A lean WebSocket load client: R rooms of M members, each member on its own socket (spread over
+ * one or more messenger replicas), each sending at a rate; measures the time from a send to its
+ * delivery on the other members' sockets, and delivered messages per second. Virtual threads,
+ * java.net.http, HDR histograms; writes a text report, the histograms and PNG plots to {@code out}.
+ *
+ * <pre>java -cp ... dev.courier.loadtest.delivery.DeliveryBench mode=deliver url=http://127.0.0.1:8080 rooms=100 members=10 rate=1</pre>
+ *
+ * <p>Modes: {@code deliver} (default), {@code sends} (closed-loop durable sends: throughput and
+ * latency of the 2xx, which arrives after the commit), {@code idle} (open and hold sockets, for the
+ * server's memory per connection, measured from outside with jcmd).
+ */
+public final class DeliveryBench {
+
+    private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Options o;
+    private final HttpClient http;
+    private final Api api;
+    private final Recorder sameReplica = new Recorder(MAX_NANOS, 3);
+    private final Recorder crossReplica = new Recorder(MAX_NANOS, 3);
+    private final Recorder sendLatency = new Recorder(MAX_NANOS, 3);
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+
+    private DeliveryBench(Options o) {
+        this.o = o;
+        // One client for every socket and request; its callbacks run on virtual threads.
+        this.http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
+                .connectTimeout(Duration.ofSeconds(30)).build();
+        this.api = new Api(http, o.url());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Files.createDirectories(o.out());
+        new DeliveryBench(o).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        int users = o.rooms() * o.members();
+        long t0 = System.nanoTime();
+        List<Api.Account> accounts = AccountPool.ensure(api, users, o.accounts(), o.setupConcurrency());
+        log("%d accounts ready in %.1f s", users, secondsSince(t0));
+        switch (o.mode()) {
+            case "deliver", "sends" -> rooms(accounts);
+            case "idle" -> idle(accounts);
+            default -> throw new IllegalArgumentException("mode is deliver, sends or idle, not " + o.mode());
+        }
+    }
+
+    /** Rooms of M members; member i of room r is account r*M+i; member 0 creates the room. */
+    private void rooms(List<Api.Account> accounts) throws Exception {
+        long t0 = System.nanoTime();
+        long[] roomIds = new long[o.rooms()];
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<Void>> joins = new ArrayList<>();
+            for (int r = 0; r < o.rooms(); r++) {
+                int room = r;
+                joins.add(CompletableFuture.runAsync(() -> {
+                    Api.Account owner = accounts.get(room * o.members());
+                    roomIds[room] = api.createRoom(owner.token(), "bench-" + UUID.randomUUID());
+                    for (int i = 1; i < o.members(); i++) {
+                        api.join(accounts.get(room * o.members() + i).token(), roomIds[room]);
+                    }
+                }, pool));
+            }
+            CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).join();
+        }
+        log("%d rooms of %d members in %.1f s", o.rooms(), o.members(), secondsSince(t0));
+
+        List<BenchSocket> sockets = new ArrayList<>();
+        if (o.mode().equals("deliver")) {
+            sockets = connect(accounts, 1);
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Histogram> perSecond = new ArrayList<>();
+        Histogram total = new Histogram(MAX_NANOS, 3);
+        Histogram totalCross = new Histogram(MAX_NANOS, 3);
+        Histogram totalSend = new Histogram(MAX_NANOS, 3);
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            if (o.mode().equals("deliver")) {
+                for (int m = 0; m < accounts.size(); m++) {
+                    int member = m;
+                    senders.submit(() -> sendAtRate(member, accounts.get(member).token(), roomIds[member / o.members()], running));
+                }
+            } else {
+                for (int s = 0; s < o.senders(); s++) {
+                    int member = (s % o.rooms()) * o.members();
+                    senders.submit(() -> sendClosedLoop(member, accounts.get(member).token(), roomIds[member / o.members()], running));
+                }
+            }
+            long start = System.nanoTime();
+            long measureFrom = start + TimeUnit.SECONDS.toNanos(o.warmup());
+            long end = measureFrom + TimeUnit.SECONDS.toNanos(o.duration());
+            long deliveredAtStart = 0;
+            long sentAtStart = 0;
+            boolean measuring = false;
+            Histogram interval = null;
+            Histogram intervalCross = null;
+            Histogram intervalSend = null;
+            for (long tick = start + TimeUnit.SECONDS.toNanos(1); tick <= end; tick += TimeUnit.SECONDS.toNanos(1)) {
+                LockSupport.parkNanos(tick - System.nanoTime());
+                interval = sameReplica.getIntervalHistogram(interval);
+                intervalCross = crossReplica.getIntervalHistogram(intervalCross);
+                intervalSend = sendLatency.getIntervalHistogram(intervalSend);
+                if (!measuring && tick >= measureFrom) {
+                    measuring = true;
+                    deliveredAtStart = delivered.get();
+                    sentAtStart = sent.get();
+                    log("warm-up done; measuring for %d s", o.duration());
+                    continue;
+                }
+                if (measuring) {
+                    Histogram both = interval.copy();
+                    both.add(intervalCross);
+                    perSecond.add(o.mode().equals("deliver") ? both : intervalSend.copy());
+                    total.add(interval);
+                    totalCross.add(intervalCross);
+                    totalSend.add(intervalSend);
+                }
+            }
+            running.set(false);
+            long deliveredCount = delivered.get() - deliveredAtStart;
+            long sentCount = sent.get() - sentAtStart;
+            report(total, totalCross, totalSend, perSecond, sentCount, deliveredCount, sockets.size());
+        }
+        for (BenchSocket s : sockets) {
+            s.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    private void sendAtRate(int member, String token, long roomId, AtomicBoolean running) {
+        long periodNanos = (long) (1e9 / o.rate());
+        // A random phase, so members do not all send in the same millisecond.
+        long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
+        long seq = 0;
+        while (running.get()) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            sendOne(member, token, roomId, seq++);
+            next += periodNanos;
+        }
+    }
+
+    private void sendClosedLoop(int member, String token, long roomId, AtomicBoolean running) {
+        long seq = 0;
+        while (running.get()) {
+            sendOne(member, token, roomId, seq++);
+        }
+    }
+
+    private void sendOne(int member, String token, long roomId, long seq) {
+        long t = System.nanoTime();
+        try {
+            api.send(token, roomId, UUID.randomUUID().toString(), "bench:" + t + ":" + member + ":" + seq);
+            sendLatency.recordValue(Math.min(System.nanoTime() - t, MAX_NANOS));
+            sent.incrementAndGet();
+        } catch (RuntimeException e) {
+            if (sendErrors.incrementAndGet() <= 5) {
+                System.err.println("send failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private List<BenchSocket> connect(List<Api.Account> accounts, int perUser) throws Exception {
+        long t0 = System.nanoTime();
+        int[] replicaOfMember = new int[accounts.size()];
+        for (int m = 0; m < accounts.size(); m++) {
+            replicaOfMember[m] = m % o.wsUrls().size();
+        }
+        List<BenchSocket> sockets = new ArrayList<>();
+        List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+        for (int m = 0; m < accounts.size(); m++) {
+            for (int k = 0; k < perUser; k++) {
+                int replica = (m * perUser + k) % o.wsUrls().size();
+                BenchSocket socket = new BenchSocket(m, replica, replicaOfMember, this::delivered);
+                sockets.add(socket);
+                pending.add(socket.connect(http, o.wsUrls().get(replica), accounts.get(m).token()));
+                // Bounded bursts, so the server's accept queue never overflows.
+                if (pending.size() % 200 == 0) {
+                    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                }
+            }
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        log("%d sockets open in %.1f s", sockets.size(), secondsSince(t0));
+        return sockets;
+    }
+
+    private void delivered(long latencyNanos, int sender, int receiver, boolean cross) {
+        (cross ? crossReplica : sameReplica).recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
+        delivered.incrementAndGet();
+    }
+
+    /** Opens rooms x members x socketsPerUser sockets and holds them idle for the duration. */
+    private void idle(List<Api.Account> accounts) throws Exception {
+        List<BenchSocket> sockets = connect(accounts, o.socketsPerUser());
+        log("HOLDING %d sockets for %d s (client heap %d MB)", sockets.size(), o.duration(),
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(o.duration()));
+        long open = sockets.stream().filter(s -> s.socket != null && !s.socket.isInputClosed()).count();
+        log("still open after %d s: %d of %d", o.duration(), open, sockets.size());
+        try (PrintStream out = new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")))) {
+            out.printf("mode=idle sockets=%d stillOpen=%d heldSeconds=%d date=%s%n", sockets.size(), open, o.duration(), Instant.now());
+        }
+        for (BenchSocket s : sockets) {
+            s.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    private void report(Histogram same, Histogram cross, Histogram send, List<Histogram> perSecond,
+                        long sentCount, long deliveredCount, int sockets) throws Exception {
+        Histogram all = same.copy();
+        all.add(cross);
+        long expected = sentCount * (o.members() - 1L);
+        StringBuilder r = new StringBuilder();
+        r.append(String.format("mode=%s rooms=%d members=%d rate=%.2f/s/member senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
+                o.mode(), o.rooms(), o.members(), o.rate(), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
+        r.append(String.format("sends: %d (%.1f/s), errors %d; send 2xx latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
+                sentCount, sentCount / (double) o.duration(), sendErrors.get(), ms(send, 50), ms(send, 90), ms(send, 99), ms(send, 99.9), send.getMaxValue() / 1e6));
+        if (o.mode().equals("deliver")) {
+            r.append(String.format("deliveries: %d (%.1f/s) of %d expected (%.3f%%)%n", deliveredCount, deliveredCount / (double) o.duration(),
+                    expected, expected == 0 ? 0 : 100.0 * deliveredCount / expected));
+            r.append(line("send->deliver all", all));
+            if (o.wsUrls().size() > 1) {
+                r.append(line("send->deliver same replica", same));
+                r.append(line("send->deliver cross replica", cross));
+            }
+        }
+        System.out.print(r);
+        Files.writeString(o.out().resolve("report.txt"), r.toString());
+        Histogram plotted = o.mode().equals("deliver") ? all : send;
+        try (PrintStream hgrm = new PrintStream(Files.newOutputStream(o.out().resolve("latency.hgrm")))) {
+            plotted.outputPercentileDistribution(hgrm, 1e6);
+        }
+        String what = o.mode().equals("deliver") ? "send -> delivery" : "durable send (HTTP 2xx)";
+        Plot.percentilesOverTime(perSecond, what + " latency per second (ms), " + describe(), o.out().resolve("latency-over-time.png"));
+        Plot.percentileDistribution(plotted, what + " latency distribution (ms), " + describe(), o.out().resolve("latency-distribution.png"));
+        log("report in %s", o.out().toAbsolutePath());
+    }
+
+    private String describe() {
+        return o.mode().equals("deliver")
+                ? String.format("%d rooms x %d members, %.1f msg/s each, %d replica(s)", o.rooms(), o.members(), o.rate(), o.wsUrls().size())
+                : String.format("%d closed-loop senders", o.senders());
+    }
+
+    private static String line(String name, Histogram h) {
+        return String.format("%s: n=%d ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n", name, h.getTotalCount(),
+                ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("[%tT] %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+}

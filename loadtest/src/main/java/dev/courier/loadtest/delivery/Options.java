@@ -1,0 +1,54 @@
+package dev.courier.loadtest.delivery;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's parameters, as {@code key=value} arguments.
+ *
+ * @param mode      {@code deliver} (rooms send at a rate; send-to-delivery latency), {@code sends}
+ *                  (closed-loop durable sends as fast as they commit), {@code idle} (hold many sockets)
+ * @param url       the HTTP base (gateway or ingress) for accounts, rooms and sends
+ * @param wsUrls    WebSocket URLs; members are spread over them round-robin (two messenger replicas)
+ * @param rooms     R rooms
+ * @param members   M members per room, one socket each ({@code idle}: sockets = rooms x members x socketsPerUser)
+ * @param rate      messages per second sent by each member ({@code deliver})
+ * @param senders   concurrent closed-loop senders ({@code sends})
+ * @param socketsPerUser sockets each user opens ({@code idle})
+ * @param warmup    seconds of load before measuring
+ * @param duration  seconds measured
+ * @param out       folder for the report, histogram and plots
+ */
+record Options(String mode, String url, List<String> wsUrls, int rooms, int members, double rate, int senders,
+               int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency) {
+
+    static Options parse(String[] args) {
+        Map<String, String> a = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("Arguments are key=value, not " + arg);
+            }
+            a.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        String mode = a.getOrDefault("mode", "deliver");
+        String url = a.getOrDefault("url", "http://127.0.0.1:8080").replaceAll("/$", "");
+        List<String> ws = Arrays.stream(a.getOrDefault("ws", url.replaceFirst("^http", "ws") + "/ws").split(","))
+                .map(String::strip).toList();
+        Path out = Path.of(a.getOrDefault("out", "target/bench/" + mode + "-" + System.currentTimeMillis() / 1000));
+        return new Options(mode, url, ws,
+                Integer.parseInt(a.getOrDefault("rooms", "100")),
+                Integer.parseInt(a.getOrDefault("members", "10")),
+                Double.parseDouble(a.getOrDefault("rate", "1")),
+                Integer.parseInt(a.getOrDefault("senders", "10")),
+                Integer.parseInt(a.getOrDefault("socketsPerUser", "1")),
+                Integer.parseInt(a.getOrDefault("warmup", "30")),
+                Integer.parseInt(a.getOrDefault("duration", "60")),
+                out,
+                Path.of(a.getOrDefault("accounts", "target/bench/accounts.csv")),
+                Integer.parseInt(a.getOrDefault("setupConcurrency", "4")));
+    }
+}
