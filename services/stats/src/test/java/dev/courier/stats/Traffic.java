@@ -30,7 +30,17 @@ public final class Traffic {
     public final List<MessageEvent> events = new ArrayList<>();
     private final Random random;
 
+    /** Traffic between made-up users (ids far from real ones). */
     public Traffic(long seed, int userCount, int messages, long windowSeconds) {
+        this(seed, null, userCount, messages, windowSeconds);
+    }
+
+    /** Traffic between these (real, registered) users. */
+    public Traffic(long seed, List<Long> userIds, int messages, long windowSeconds) {
+        this(seed, userIds, userIds.size(), messages, windowSeconds);
+    }
+
+    private Traffic(long seed, List<Long> userIds, int userCount, int messages, long windowSeconds) {
         random = new Random(seed);
         long unique = System.nanoTime() & ((1L << 40) - 1);
         userBase = (1L << 50) + unique * 100;
@@ -38,7 +48,7 @@ public final class Traffic {
         messageBase = (1L << 52) + unique * 100_000;
         t0 = 7_258_118_400L + (unique % 36_000) * 86_400;
         for (int i = 1; i <= userCount; i++) {
-            users.add(userBase + i);
+            users.add(userIds == null ? userBase + i : userIds.get(i - 1));
         }
         // direct chats between neighbours, and two rooms
         for (int i = 0; i + 1 < userCount; i++) {
