@@ -6,10 +6,13 @@ import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 
 import dev.courier.auth.accounts.AccountEndpoints;
 import dev.courier.auth.accounts.Accounts;
+import dev.courier.auth.directory.UserDirectoryService;
 import dev.courier.auth.keys.JwksEndpoint;
 import dev.courier.auth.keys.Keyring;
 import dev.courier.auth.passwords.PasswordHasher;
@@ -26,9 +29,13 @@ import dev.courier.auth.web.RouteTable;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
+import dev.courier.platform.users.v1.UserDirectoryProto;
 
 /** The auth service, wired: its backing servers and its routes. */
 public final class AuthApp implements CourierApp {
+
+    /** The name of the internal gRPC listener: {@code webServer.port(AuthApp.GRPC_SOCKET)} is its bound port. */
+    public static final String GRPC_SOCKET = "grpc";
 
     private final Backing backing;
     private final Keyring keyring;
@@ -36,9 +43,15 @@ public final class AuthApp implements CourierApp {
     private final ProfileEndpoints profileEndpoints;
     private final JwksEndpoint jwks;
     private final RouteTable routes = new RouteTable();
+    private final UserDirectoryService directory;
+    private final String grpcHost;
+    private final int grpcPort;
 
-    private AuthApp(Backing backing, Config auth) {
+    private AuthApp(Backing backing, Config config) {
         this.backing = backing;
+        Config auth = config.get("courier.auth");
+        this.grpcHost = config.get("server.host").asString().orElse("0.0.0.0");
+        this.grpcPort = auth.get("grpc.port").asInt().orElse(9081);
         Clock clock = Clock.systemUTC();
         Duration accessTtl = Duration.ofSeconds(auth.get("access.ttlseconds").asLong().orElse(900L));
         Duration refreshTtl = Duration.ofSeconds(auth.get("refresh.ttlseconds").asLong().orElse(2_592_000L));
@@ -64,12 +77,13 @@ public final class AuthApp implements CourierApp {
                 accessTtl, refreshTtl);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
+        this.directory = new UserDirectoryService(users);
     }
 
     public static AuthApp create(Config config) {
         Backing backing = Backing.open(config, "auth", AuthApp.class);
         try {
-            return new AuthApp(backing, config.get("courier.auth"));
+            return new AuthApp(backing, config);
         } catch (RuntimeException e) {
             backing.close();
             throw e;
@@ -86,6 +100,17 @@ public final class AuthApp implements CourierApp {
         jwks.routing(routing, routes);
         accountEndpoints.routing(routing, routes);
         profileEndpoints.routing(routing, routes);
+    }
+
+    /** The gRPC UserDirectory on its own listener, never on the public port or the gateway. */
+    @Override
+    public void server(WebServerConfig.Builder server) {
+        // The public socket speaks HTTP/1.1 only: with helidon-webserver-http2 on the classpath (for
+        // gRPC) it would also accept h2c upgrades, and Helidon 4.1.2 fails an upgrade that carries a
+        // request body (the JDK HttpClient sends one on a POST), answering with a broken connection.
+        server.protocolsDiscoverServices(false).protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create()));
+        server.putSocket(GRPC_SOCKET, socket -> socket.host(grpcHost).port(grpcPort)
+                .addRouting(GrpcRouting.builder().service(UserDirectoryProto.getDescriptor(), directory)));
     }
 
     /** The routes registered so far (public and own-port), as the OpenAPI test checks them. */

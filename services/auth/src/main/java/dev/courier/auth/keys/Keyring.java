@@ -108,8 +108,13 @@ public final class Keyring {
 
     /** A published public key by kid, for auth's own offline verification. */
     public java.util.Optional<ECPublicKey> publicKey(String kid) {
-        java.util.Optional<ECPublicKey> key = find(snapshot, kid);
-        return key.isPresent() ? key : find(current(), kid);
+        java.util.Optional<ECPublicKey> key = find(current(), kid);
+        // Another replica may just have rotated: reread, at most once a second so forged kids cannot hammer the database.
+        if (key.isEmpty() && clock.instant().isAfter(snapshot.loadedAt().plusSeconds(1))) {
+            refresh();
+            key = find(snapshot, kid);
+        }
+        return key;
     }
 
     private static java.util.Optional<ECPublicKey> find(Snapshot s, String kid) {
