@@ -152,7 +152,19 @@ public final class StatsConsumer implements AutoCloseable {
             consumer = c;
             c.subscribe(List.of(topic), new Rebalance(c));
             while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(500));
+                } catch (KafkaException e) {
+                    if (!(e.getCause() instanceof DataAccessException)) {
+                        throw e;
+                    }
+                    // The rebalance listener could not read the stored offsets. Counting stays
+                    // exact without that seek (each batch re-checks them under a row lock).
+                    LOG.log(Level.WARNING, "Reading stored offsets failed, continuing: " + e.getCause());
+                    sleep(Duration.ofSeconds(1));
+                    continue;
+                }
                 lastPoll = clock.instant();
                 if (!records.isEmpty()) {
                     handleWithRetry(c, producer, records);
