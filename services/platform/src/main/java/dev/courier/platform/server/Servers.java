@@ -31,7 +31,21 @@ public final class Servers {
         app.websocket(ws);
         server.addRouting(ws);
         server.addFeature(observe(app));
+        http1AndWebSocketOnly(server);
         app.server(server);
+    }
+
+    /**
+     * Limits a public socket to HTTP/1.1 and WebSocket upgrades. With helidon-webserver-http2 on the
+     * classpath (auth's gRPC brings it, and the devstack runs every service in one JVM) Helidon would
+     * also accept h2c upgrades, and 4.1.2 breaks an upgraded request that has a body: the JDK
+     * HttpClient, which tries h2c by default, then fails every POST. gRPC listeners are configured
+     * separately and keep HTTP/2.
+     */
+    public static void http1AndWebSocketOnly(WebServerConfig.Builder server) {
+        server.protocolsDiscoverServices(false)
+                .protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create(),
+                        io.helidon.webserver.websocket.WsConfig.create()));
     }
 
     /** {@code /health} (with {@code /health/live}, {@code /health/ready}) and {@code /metrics} in Prometheus format. */
