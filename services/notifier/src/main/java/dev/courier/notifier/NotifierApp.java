@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.Producer;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 
 import dev.courier.notifier.delivery.DeliveryLog;
 import dev.courier.notifier.delivery.Dispatcher;
@@ -112,6 +114,14 @@ public final class NotifierApp implements CourierApp {
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
         new WebPage().routing(routing);
+    }
+
+    @Override
+    public void server(WebServerConfig.Builder server) {
+        // HTTP/1.1 only: with helidon-webserver-http2 on the classpath (as when auth runs in the same
+        // JVM) Helidon 4.1.2 would accept h2c upgrades and break on one that carries a request body,
+        // which the JDK HttpClient sends on a POST.
+        server.protocolsDiscoverServices(false).protocols(List.of(Http1Config.create()));
     }
 
     @Override

@@ -55,13 +55,13 @@ public final class Notifier {
 
     private Notifier() throws IOException, InterruptedException {
         stack = LocalStack.shared();
-        auth = new TestAuth();
+        auth = new TestAuth(stack);
         push = new FakePushService();
         Map<String, String> c = new HashMap<>(stack.config());
         c.put("server.port", "0");
         c.put("server.host", "127.0.0.1");
-        c.put("courier.auth.jwks", auth.url() + "/.well-known/jwks.json");
-        c.put("courier.auth.url", auth.url());
+        c.put("courier.auth.jwks", auth.jwks());
+        c.put("courier.auth.url", auth.directoryUrl());
         c.put("courier.notifier.publicurl", "http://courier.test");
         c.put("courier.notifier.push.allowloopbackhttp", "true");
         c.put("courier.notifier.push.attempts", Integer.toString(PUSH_ATTEMPTS));

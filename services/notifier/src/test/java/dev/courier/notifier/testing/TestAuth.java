@@ -3,67 +3,92 @@ package dev.courier.notifier.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+
+import dev.courier.auth.AuthApp;
+import dev.courier.infra.Endpoints;
+import dev.courier.platform.config.Configs;
 import dev.courier.platform.http.Json;
-import dev.courier.platform.security.Es256;
-import dev.courier.platform.security.Jwt;
-import dev.courier.platform.security.SigningKey;
-import dev.courier.platform.security.TokenVerifier;
+import dev.courier.platform.server.Servers;
+import dev.courier.platform.testing.Http;
 
 /**
- * Stands in for auth's two read-only surfaces the notifier uses over real HTTP: the JWKS (so
- * tokens go through the real offline verification) and {@code GET /api/v1/users/{id}} (names and
- * email addresses). Tokens carry the exact claims auth issues.
+ * The real auth service in-process on the shared stack: users register and log in through its HTTP
+ * API, and the notifier verifies their tokens against its JWKS. Beside it, a small directory serves
+ * {@code GET /api/v1/users/{id}} with the email address, which auth's public profile leaves out.
  */
 public final class TestAuth implements AutoCloseable {
 
-    private final SigningKey key = SigningKey.of("test-" + UUID.randomUUID(), Es256.generate());
-    private final Map<Long, Map<String, Object>> users = new ConcurrentHashMap<>();
-    private final HttpServer server;
+    public final AuthApp app;
+    private final WebServer server;
+    private final Http http;
+    private final Map<Long, Map<String, Object>> directory = new ConcurrentHashMap<>();
+    private final HttpServer directoryServer;
 
-    public TestAuth() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/.well-known/jwks.json", ex -> reply(ex, 200, Map.of("keys", List.of(key.publicJwk()))));
-        server.createContext("/api/v1/users/", ex -> {
+    public TestAuth(Endpoints stack) throws IOException {
+        Map<String, String> c = new HashMap<>(stack.config());
+        c.put("server.port", "0");
+        c.put("server.host", "127.0.0.1");
+        c.put("courier.auth.grpc.port", "0");
+        // The shared Redis counts every engineer's test sign-ups from 127.0.0.1 together.
+        c.put("courier.auth.ratelimit.register.address", "100000");
+        c.put("courier.auth.ratelimit.login.address", "100000");
+        Config config = Configs.load(AuthApp.class, c);
+        app = AuthApp.create(config);
+        server = Servers.start(config, app);
+        http = Http.port(server.port());
+        directoryServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        directoryServer.createContext("/api/v1/users/", ex -> {
             String id = ex.getRequestURI().getPath().substring("/api/v1/users/".length());
             Map<String, Object> u;
             try {
-                u = users.get(Long.parseLong(id));
+                u = directory.get(Long.parseLong(id));
             } catch (NumberFormatException e) {
                 u = null;
             }
-            if (u == null) {
-                reply(ex, 404, Map.of("title", "Not found"));
-            } else {
-                reply(ex, 200, u);
-            }
+            reply(ex, u == null ? 404 : 200, u == null ? Map.of("title", "Not found") : u);
         });
-        server.start();
+        directoryServer.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
     }
 
-    /** A new user with a unique id, name and address. */
+    public String jwks() {
+        return url() + "/.well-known/jwks.json";
+    }
+
+    public String directoryUrl() {
+        return "http://127.0.0.1:" + directoryServer.getAddress().getPort();
+    }
+
+    /** A new user, registered and logged in through auth's HTTP API. */
     public TestUser user(String displayName) {
-        long id = ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE / 2);
-        String username = "u" + Long.toString(id, 36);
+        String username = "n" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String email = username + "@notifier.test";
-        users.put(id, Map.of("id", id, "username", username, "displayName", displayName, "email", email));
-        Instant now = Instant.now();
-        String token = Jwt.sign(key, TokenVerifier.claims(id, "s-" + UUID.randomUUID(), List.of("user"), now,
-                now.plusSeconds(900), UUID.randomUUID().toString()));
-        return new TestUser(id, username, displayName, email, token);
+        String password = "pw-" + UUID.randomUUID();
+        Http.Response reg = http.post("/api/v1/auth/register",
+                Map.of("username", username, "email", email, "password", password, "displayName", displayName), Map.of());
+        if (reg.status() != 201) {
+            throw new IllegalStateException("register: " + reg.status() + " " + reg.body());
+        }
+        long id = reg.json().get("id").asLong();
+        Http.Response login = http.post("/api/v1/auth/login", Map.of("login", username, "password", password), Map.of());
+        if (login.status() != 200) {
+            throw new IllegalStateException("login: " + login.status() + " " + login.body());
+        }
+        directory.put(id, Map.of("id", id, "username", username, "displayName", displayName, "email", email));
+        return new TestUser(id, username, displayName, email, password, login.json().get("accessToken").asText());
     }
 
     private static void reply(HttpExchange ex, int status, Object body) throws IOException {
@@ -76,10 +101,12 @@ public final class TestAuth implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        directoryServer.stop(0);
+        server.stop();
+        app.close();
     }
 
-    public record TestUser(long id, String username, String displayName, String email, String token) {
+    public record TestUser(long id, String username, String displayName, String email, String password, String token) {
 
         public Map<String, String> auth() {
             return Map.of("Authorization", "Bearer " + token);
