@@ -20,6 +20,7 @@ import dev.courier.auth.passwords.PasswordPolicy;
 import dev.courier.auth.profiles.ProfileEndpoints;
 import dev.courier.auth.profiles.Profiles;
 import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.auth.seed.SeedEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.UserStore;
@@ -42,6 +43,7 @@ public final class AuthApp implements CourierApp {
     private final AccountEndpoints accountEndpoints;
     private final ProfileEndpoints profileEndpoints;
     private final JwksEndpoint jwks;
+    private final SeedEndpoints seed;
     private final RouteTable routes = new RouteTable();
     private final UserDirectoryService directory;
     private final String grpcHost;
@@ -72,9 +74,10 @@ public final class AuthApp implements CourierApp {
         Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
         Config limits = auth.get("ratelimit");
 
-        this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client,
-                RateLimiter.of(backing.redis(), limits, "login"), RateLimiter.of(backing.redis(), limits, "register"),
-                accessTtl, refreshTtl);
+        RateLimiter loginLimit = RateLimiter.of(backing.redis(), limits, "login");
+        RateLimiter registerLimit = RateLimiter.of(backing.redis(), limits, "register");
+        this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client, loginLimit, registerLimit, accessTtl, refreshTtl);
+        this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
         this.directory = new UserDirectoryService(users);
@@ -100,15 +103,13 @@ public final class AuthApp implements CourierApp {
         jwks.routing(routing, routes);
         accountEndpoints.routing(routing, routes);
         profileEndpoints.routing(routing, routes);
+        seed.routing(routing, routes);
     }
 
     /** The gRPC UserDirectory on its own listener, never on the public port or the gateway. */
     @Override
     public void server(WebServerConfig.Builder server) {
-        // The public socket speaks HTTP/1.1 only: with helidon-webserver-http2 on the classpath (for
-        // gRPC) it would also accept h2c upgrades, and Helidon 4.1.2 fails an upgrade that carries a
-        // request body (the JDK HttpClient sends one on a POST), answering with a broken connection.
-        server.protocolsDiscoverServices(false).protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create()));
+        // The public socket is HTTP/1.1 + WebSocket only (Servers.setup); this listener speaks HTTP/2 for gRPC.
         server.putSocket(GRPC_SOCKET, socket -> socket.host(grpcHost).port(grpcPort)
                 .addRouting(GrpcRouting.builder().service(UserDirectoryProto.getDescriptor(), directory)));
     }
