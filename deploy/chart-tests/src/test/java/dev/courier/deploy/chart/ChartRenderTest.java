@@ -1,0 +1,79 @@
+package dev.courier.deploy.chart;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import dev.courier.deploy.chart.Manifests.K8sObject;
+
+/** The chart lints strictly, and every way we ship it renders objects the API and our rules accept. */
+class ChartRenderTest {
+
+    @Test
+    void chartPassesStrictLint() {
+        FakeKubeApi.ensureStarted();
+        LintResult lint = new Helm(Charts.CHART).lint().strict().call();
+        assertThat(String.join("\n", lint.getMessages()), lint.isFailed(), is(false));
+    }
+
+    static Stream<Arguments> variants() {
+        return Stream.of(
+                Arguments.of("default values", false, Map.of()),
+                Arguments.of("production example values", true, Map.of()),
+                Arguments.of("internal TLS by cert-manager, 3 Kafka nodes", false,
+                        Map.of("tls.internal.enabled", "true", "kafka.replicas", "3")),
+                Arguments.of("internal TLS from an existing secret, cert-manager for the ingress", false,
+                        Map.of("tls.internal.enabled", "true", "tls.internal.existingSecret", "my-internal-tls",
+                                "ingress.tls.certManager.issuer", "letsencrypt")),
+                Arguments.of("external PostgreSQL, Redis and Kafka, existing Secret, SMTP login", false,
+                        Map.of("postgresql.enabled", "false", "externalDatabase.host", "db.example.com",
+                                "externalDatabase.params", "?sslmode=require",
+                                "redis.enabled", "false", "externalRedis.host", "redis.example.com", "externalRedis.tls", "true",
+                                "kafka.enabled", "false", "externalKafka.bootstrap", "k1.example.com:9092,k2.example.com:9092",
+                                "secrets.existingSecret", "courier-managed", "smtp.user", "mailer")),
+                Arguments.of("no ingress, no network policies, no autoscaling", false,
+                        Map.of("ingress.enabled", "false", "networkPolicy.enabled", "false",
+                                "auth.autoscaling.enabled", "false", "messenger.autoscaling.enabled", "false")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void renderedObjectsValidateAgainstTheKubernetesApi(String variant, boolean production, Map<String, String> set) {
+        List<K8sObject> objects = Charts.render(Charts.RENDERABLE, production ? Charts.PRODUCTION_VALUES : null, set);
+        assertThat(objects.isEmpty(), is(false));
+        assertThat(KubernetesSchema.validate(objects), is(empty()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void renderedObjectsFollowTheChartRules(String variant, boolean production, Map<String, String> set) {
+        List<K8sObject> objects = Charts.render(Charts.RENDERABLE, production ? Charts.PRODUCTION_VALUES : null, set);
+        assertThat(ChartRules.all(objects), is(empty()));
+    }
+
+    @Test
+    void defaultInstallHasEveryPieceTheIssueAsksFor() {
+        List<String> kinds = Charts.render(Map.of()).stream().map(o -> o.kind() + "/" + o.name()).toList();
+        assertThat(kinds, hasItems(
+                "Deployment/courier-auth", "Deployment/courier-messenger", "Deployment/courier-stats", "Deployment/courier-notifier",
+                "Service/courier-auth", "ServiceAccount/courier-auth", "ConfigMap/courier-auth",
+                "HorizontalPodAutoscaler/courier-auth", "HorizontalPodAutoscaler/courier-messenger",
+                "PodDisruptionBudget/courier-messenger",
+                "StatefulSet/courier-postgresql", "StatefulSet/courier-redis", "StatefulSet/courier-kafka",
+                "Secret/courier-secrets", "Ingress/courier", "Ingress/courier-ws",
+                "NetworkPolicy/courier-auth", "NetworkPolicy/courier-postgresql", "Pod/courier-test-messaging"));
+    }
+}
