@@ -20,6 +20,9 @@ import dev.courier.auth.passwords.PasswordPolicy;
 import dev.courier.auth.profiles.ProfileEndpoints;
 import dev.courier.auth.profiles.Profiles;
 import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.auth.recovery.Mailer;
+import dev.courier.auth.recovery.PasswordResets;
+import dev.courier.auth.recovery.RecoveryEndpoints;
 import dev.courier.auth.seed.SeedEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
@@ -44,6 +47,8 @@ public final class AuthApp implements CourierApp {
     private final ProfileEndpoints profileEndpoints;
     private final JwksEndpoint jwks;
     private final SeedEndpoints seed;
+    private final PasswordResets resets;
+    private final RecoveryEndpoints recovery;
     private final RouteTable routes = new RouteTable();
     private final UserDirectoryService directory;
     private final String grpcHost;
@@ -69,7 +74,8 @@ public final class AuthApp implements CourierApp {
         AccessTokens tokens = new AccessTokens(keyring, clock, accessTtl);
         Profiles profiles = new Profiles(users, backing.redis(),
                 Duration.ofSeconds(auth.get("profile.cachettlseconds").asLong().orElse(300L)));
-        Accounts accounts = new Accounts(users, hasher, PasswordPolicy.load(), sessions, tokens, profiles);
+        PasswordPolicy policy = PasswordPolicy.load();
+        Accounts accounts = new Accounts(users, hasher, policy, sessions, tokens, profiles);
         ClientInfo client = new ClientInfo(auth.get("trustproxy").asBoolean().orElse(false));
         Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
         Config limits = auth.get("ratelimit");
@@ -77,6 +83,10 @@ public final class AuthApp implements CourierApp {
         RateLimiter loginLimit = RateLimiter.of(backing.redis(), limits, "login");
         RateLimiter registerLimit = RateLimiter.of(backing.redis(), limits, "register");
         this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client, loginLimit, registerLimit, accessTtl, refreshTtl);
+        this.resets = new PasswordResets(backing.db(), users, hasher, policy, sessions, profiles, new Mailer(config.get("courier.smtp")),
+                clock, Duration.ofSeconds(auth.get("reset.ttlseconds").asLong().orElse(1800L)),
+                auth.get("reset.url").asString().orElse("http://localhost:8080/app/#reset="));
+        this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
         this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
@@ -103,6 +113,7 @@ public final class AuthApp implements CourierApp {
         jwks.routing(routing, routes);
         accountEndpoints.routing(routing, routes);
         profileEndpoints.routing(routing, routes);
+        recovery.routing(routing, routes);
         seed.routing(routing, routes);
     }
 
@@ -131,6 +142,7 @@ public final class AuthApp implements CourierApp {
 
     @Override
     public void close() {
+        resets.close();
         backing.close();
     }
 }
