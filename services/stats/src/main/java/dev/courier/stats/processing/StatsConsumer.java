@@ -1,5 +1,6 @@
 package dev.courier.stats.processing;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +12,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -219,7 +222,8 @@ public final class StatsConsumer implements AutoCloseable {
             int skipped = 0;
             for (ConsumerRecord<String, byte[]> r : all) {
                 MessageEvent event = parse(r);
-                var recorded = event != null && MessageEvent.CREATED.equals(event.type()) ? RecordedMessage.of(event) : java.util.Optional.<RecordedMessage>empty();
+                Optional<RecordedMessage> recorded = event != null && MessageEvent.CREATED.equals(event.type())
+                        ? RecordedMessage.of(event) : Optional.empty();
                 boolean counted = r.offset() < at.get(r.partition()).next();
                 if (counted) {
                     recorded.ifPresent(m -> republish.add(m.messageId()));
@@ -265,7 +269,7 @@ public final class StatsConsumer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new KafkaException("Interrupted while publishing processed events", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new KafkaException("Publishing processed events failed", e.getCause());
             }
         }
@@ -288,7 +292,7 @@ public final class StatsConsumer implements AutoCloseable {
         }
         try {
             return Json.MAPPER.readValue(r.value(), MessageEvent.class);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Skipping unreadable event at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
             return null;
         }
