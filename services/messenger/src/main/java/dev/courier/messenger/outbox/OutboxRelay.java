@@ -4,10 +4,8 @@ import java.lang.System.Logger.Level;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +14,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.courier.platform.db.Database;
 import dev.courier.platform.events.Topics;
@@ -27,8 +24,9 @@ import dev.courier.platform.kafka.KafkaSettings;
  *
  * <p>Each batch runs in one transaction that first takes a transaction-scoped advisory lock, so at
  * most one replica publishes at a time and rows are never published concurrently out of order.
- * Rows are sent in id order through an idempotent producer (ordering per key survives retries);
- * only the prefix whose sends were acknowledged is marked sent. When Kafka is away the batch
+ * Rows are sent in id order through an idempotent, transactional producer (ordering per key
+ * survives retries; a batch is visible to read_committed consumers entirely or not at all), and
+ * marked sent only after the Kafka transaction committed. When Kafka is away the batch
  * fails, the rows stay pending, and the relay retries with exponential backoff: nothing is lost
  * and a later row of a chat is never published before an earlier one.
  */
@@ -76,10 +74,14 @@ public final class OutboxRelay implements AutoCloseable {
 
     private void run() {
         long backoff = 0;
+        // After a failure, probe with one row at a time until Kafka acknowledges again: a batch sent
+        // into a recovering cluster could see an early row time out while later rows get through.
+        boolean degraded = false;
         while (running) {
             Result r;
+            int asked = degraded ? 1 : BATCH;
             try {
-                r = publishBatch();
+                r = publishBatch(asked);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Outbox relay batch failed, will retry: " + e);
                 r = new Result(0, false);
@@ -88,20 +90,24 @@ public final class OutboxRelay implements AutoCloseable {
                 break;
             }
             if (!r.complete()) {
+                degraded = true;
                 backoff = backoff == 0 ? 200 : Math.min(maxBackoff.toMillis(), backoff * 2);
                 resetProducer();
                 // Not woken by new sends: while Kafka is away, retry on the backoff schedule only.
                 sleep(backoff);
             } else {
                 backoff = 0;
-                if (r.published() < BATCH) {
+                if (r.published() > 0) {
+                    degraded = false;
+                }
+                if (r.published() < asked) {
                     pause(poll.toMillis());
                 }
             }
         }
     }
 
-    private Result publishBatch() {
+    private Result publishBatch(int limit) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(TRY_LOCK); ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -109,55 +115,78 @@ public final class OutboxRelay implements AutoCloseable {
                     return new Result(0, true);
                 }
             }
-            List<OutboxStore.Row> rows = store.pending(c, BATCH);
+            List<OutboxStore.Row> rows = store.pending(c, limit);
             if (rows.isEmpty()) {
                 return new Result(0, true);
             }
             Producer<String, byte[]> p = producer();
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            boolean failed = false;
-            for (OutboxStore.Row row : rows) {
-                try {
-                    sends.add(p.send(new ProducerRecord<>(Topics.MESSAGES, Long.toString(row.conversationId()), row.payload())));
-                } catch (RuntimeException e) {
-                    // Rows after a refused one are not sent either, so a chat's order holds.
-                    LOG.log(Level.WARNING, "Kafka refused outbox row " + row.id() + ": " + e);
-                    failed = true;
-                    break;
+            // One Kafka transaction per batch: read_committed consumers see the whole batch or
+            // none of it, so a failed attempt leaves no partial or duplicate records behind.
+            try {
+                p.beginTransaction();
+                for (OutboxStore.Row row : rows) {
+                    p.send(new ProducerRecord<>(Topics.MESSAGES, Long.toString(row.conversationId()), row.payload()));
                 }
+                commit(p);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Kafka did not take " + rows.size() + " outbox rows from " + rows.get(0).id() + ": " + e);
+                abort(p);
+                return new Result(0, false);
             }
-            p.flush();
-            List<Long> sent = new ArrayList<>();
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get(1, TimeUnit.MINUTES);
-                    sent.add(rows.get(i).id());
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    LOG.log(Level.WARNING, "Kafka did not acknowledge outbox row " + rows.get(i).id() + ": " + e);
-                    failed = true;
-                    break;
-                }
-            }
-            if (!sent.isEmpty()) {
-                store.markSent(c, sent);
-                published.addAndGet(sent.size());
-            }
-            return new Result(sent.size(), !failed);
+            List<Long> sent = rows.stream().map(OutboxStore.Row::id).toList();
+            store.markSent(c, sent);
+            published.addAndGet(sent.size());
+            return new Result(sent.size(), true);
         });
+    }
+
+    /**
+     * A commit that timed out may still complete on the broker, so it is retried (Kafka allows
+     * that) rather than aborted: re-sending its rows could publish them twice.
+     */
+    private void commit(Producer<String, byte[]> p) {
+        while (true) {
+            try {
+                p.commitTransaction();
+                return;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (!running) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "Kafka transaction commit not confirmed yet, retrying: " + e.getMessage());
+                sleep(500);
+            }
+        }
+    }
+
+    private void abort(Producer<String, byte[]> p) {
+        try {
+            p.abortTransaction();
+        } catch (RuntimeException e) {
+            // A timed-out or fenced producer cannot abort; the next attempt starts a fresh one.
+            LOG.log(Level.DEBUG, "Abort failed: " + e);
+        }
     }
 
     private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
             Properties props = kafka.producer("courier-messenger-outbox");
+            // Unique per instance: the advisory lock, not fencing, decides which replica publishes.
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "courier-messenger-outbox-" + java.util.UUID.randomUUID());
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
             // Fail a batch within seconds when Kafka is away; the rows simply wait for the next try.
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
             props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-            producer = new KafkaProducer<>(props);
+            KafkaProducer<String, byte[]> fresh = new KafkaProducer<>(props);
+            try {
+                fresh.initTransactions();
+            } catch (RuntimeException e) {
+                fresh.close(Duration.ofSeconds(1));
+                throw e;
+            }
+            producer = fresh;
         }
         return producer;
     }

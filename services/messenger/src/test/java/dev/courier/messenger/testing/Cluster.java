@@ -117,6 +117,22 @@ public final class Cluster {
         return Rest.port(authPort);
     }
 
+    /**
+     * The JDBC URL of a database of its own on the shared PostgreSQL server, created if missing,
+     * for an instance that must not share the outbox with the others (its own Kafka, say).
+     */
+    public static String privateDatabase(String name) throws SQLException {
+        Endpoints e = infra();
+        try (Connection c = DriverManager.getConnection(e.dbUrl(), e.dbUser(), e.dbPassword());
+             var st = c.createStatement();
+             var rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+            if (!rs.next()) {
+                st.execute("CREATE DATABASE " + name);
+            }
+        }
+        return e.dbUrl().substring(0, e.dbUrl().lastIndexOf('/') + 1) + name;
+    }
+
     /** A JDBC connection to the shared database with messenger's schema first. */
     public static Connection db() throws SQLException {
         Endpoints e = infra();

@@ -22,17 +22,26 @@ public final class TopicReader implements AutoCloseable {
     private final List<Record> seen = new ArrayList<>();
 
     /** One event with its Kafka key and partition. */
-    public record Record(String key, int partition, MessageEvent event) {
+    public record Record(String key, int partition, long offset, MessageEvent event) {
     }
 
     public TopicReader(String bootstrap, String topic) {
+        this(bootstrap, topic, false);
+    }
+
+    /** @param fromBeginning read what the topic already holds too */
+    public TopicReader(String bootstrap, String topic, boolean fromBeginning) {
         Properties p = new KafkaSettings(bootstrap, 1, (short) 1, java.util.Map.of())
                 .consumer("messenger-test-" + UUID.randomUUID(), "messenger-test");
         consumer = new KafkaConsumer<>(p);
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(20)).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(parts);
-        consumer.seekToEnd(parts);
+        if (fromBeginning) {
+            consumer.seekToBeginning(parts);
+        } else {
+            consumer.seekToEnd(parts);
+        }
         parts.forEach(consumer::position);
     }
 
@@ -44,7 +53,7 @@ public final class TopicReader implements AutoCloseable {
                 break;
             }
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                seen.add(new Record(r.key(), r.partition(), Json.read(r.value(), MessageEvent.class)));
+                seen.add(new Record(r.key(), r.partition(), r.offset(), Json.read(r.value(), MessageEvent.class)));
             }
         }
         return seen.stream().filter(match).toList();
