@@ -83,7 +83,7 @@ public final class StatsConsumer implements AutoCloseable {
         default void rowsWritten(List<RecordedMessage> batch) {
         }
 
-        /** After the transaction committed, before the processed events are published. */
+        /** After the transaction committed (with the batch's messages), before the processed events are published. */
         default void committed(List<RecordedMessage> batch) {
         }
     }
@@ -248,10 +248,10 @@ public final class StatsConsumer implements AutoCloseable {
             }
             store.add(tx, tally);
             store.advance(tx, group, topic, next);
-            return new Outcome(counted, candidates.size() - counted.size(), skipped, ignored,
+            return new Outcome(candidates, counted, candidates.size() - counted.size(), skipped, ignored,
                     store.find(tx, republish).values());
         });
-        hooks.committed(outcome.counted());
+        hooks.committed(outcome.batch());
         lastProgress = clock.instant();
         metrics.batch(outcome.counted().size(), outcome.duplicates(), outcome.skipped(), outcome.ignored());
 
@@ -372,7 +372,7 @@ public final class StatsConsumer implements AutoCloseable {
         }
     }
 
-    private record Outcome(List<RecordedMessage> counted, int duplicates, int skipped, int ignored,
+    private record Outcome(List<RecordedMessage> batch, List<RecordedMessage> counted, int duplicates, int skipped, int ignored,
                            Collection<ProcessedStore.ProcessedRow> republish) {
     }
 }

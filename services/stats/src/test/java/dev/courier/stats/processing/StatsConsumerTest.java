@@ -1,9 +1,14 @@
 package dev.courier.stats.processing;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,8 @@ class StatsConsumerTest {
     private static final long WINDOW = 3 * 86_400;
 
     private static Endpoints infra;
+    private static String database;
+    private static String dbUrl;
     private static Backing backing;
     private static Traffic traffic;
     private static CountStore counts;
@@ -65,9 +72,16 @@ class StatsConsumerTest {
     }
 
     @BeforeAll
-    static void countTrafficThroughCrashes() {
+    static void countTrafficThroughCrashes() throws SQLException {
         infra = LocalStack.shared();
-        Config config = Configs.load(StatsApp.class, infra.config());
+        // A database of its own: no other stats consumer (a devstack, another test) records these
+        // messages first, so the kills below always hit a batch that counts them.
+        database = "stats_crash_" + System.nanoTime();
+        dbUrl = infra.dbUrl().substring(0, infra.dbUrl().lastIndexOf('/') + 1) + database;
+        admin(infra, "CREATE DATABASE " + database);
+        Map<String, String> overrides = new HashMap<>(infra.config());
+        overrides.put("courier.db.url", dbUrl);
+        Config config = Configs.load(StatsApp.class, overrides);
         backing = Backing.open(config, "stats", StatsApp.class);
         counts = new CountStore(backing.db());
         traffic = new Traffic(7, 8, 400, WINDOW);
@@ -102,15 +116,23 @@ class StatsConsumerTest {
         awaitDeath(dyingAfterCommit);
 
         survivor = consumer(group, StatsConsumer.NONE);
-        Kafkas.awaitCounted(infra, infra.dbUrl(), group, end, Duration.ofSeconds(120));
+        Kafkas.awaitCounted(infra, dbUrl, group, end, Duration.ofSeconds(120));
     }
 
     @AfterAll
-    static void tearDown() {
+    static void tearDown() throws SQLException {
         if (survivor != null) {
             survivor.close();
         }
         backing.close();
+        admin(infra, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+
+    private static void admin(Endpoints infra, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(infra.dbUrl(), infra.dbUser(), infra.dbPassword());
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     private static StatsConsumer consumer(String group, StatsConsumer.Hooks hooks) {
