@@ -46,10 +46,13 @@ public final class DevStack implements AutoCloseable {
         try {
             Map<String, String> common = new HashMap<>(infra.config());
             common.putAll(extra);
-            // auth first: the others verify its tokens through its JWKS.
-            int auth = stack.startService("auth", AuthApp.class, AuthApp::create, common, servicePort);
+            // auth first: the others verify its tokens through its JWKS and look users up over its gRPC.
+            Map<String, String> authConfig = new HashMap<>(common);
+            authConfig.put("courier.auth.grpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1000));
+            int auth = stack.startService("auth", AuthApp.class, AuthApp::create, authConfig, servicePort);
             common.put("courier.auth.jwks", "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
             common.put("courier.auth.url", "http://127.0.0.1:" + auth);
+            common.put("courier.auth.grpc", "127.0.0.1:" + stack.servers.get("auth").port(AuthApp.GRPC_SOCKET));
             stack.startService("messenger", MessengerApp.class, MessengerApp::create, common, next(servicePort, 1));
             stack.startService("stats", StatsApp.class, StatsApp::create, common, next(servicePort, 2));
             stack.startService("notifier", NotifierApp.class, NotifierApp::create, common, next(servicePort, 3));

@@ -8,6 +8,7 @@ import io.helidon.webserver.websocket.WsRouting;
 
 import dev.courier.platform.http.Problems;
 import dev.courier.platform.server.CourierApp;
+import dev.courier.platform.server.Servers;
 
 /**
  * One origin for the browser: every service's public routes on one port. The services' paths are
@@ -21,7 +22,9 @@ final class Gateway {
     static WebServer start(int port, List<CourierApp> apps) {
         WsRouting.Builder ws = WsRouting.builder();
         apps.forEach(app -> app.websocket(ws));
-        WebServer server = WebServer.builder()
+        var builder = WebServer.builder();
+        Servers.http1AndWebSocketOnly(builder);
+        WebServer server = builder
                 .host("127.0.0.1")
                 .port(port)
                 .routing(routing -> {

@@ -15,7 +15,8 @@ import dev.courier.platform.http.Json;
 /** A small real-HTTP client for tests: JSON in, status and JSON out. */
 public final class Http {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public Http(String base) {
