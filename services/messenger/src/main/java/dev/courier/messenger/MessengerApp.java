@@ -8,7 +8,11 @@ import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
 
 import dev.courier.messenger.conversations.ConversationStore;
+import dev.courier.messenger.conversations.Rooms;
+import dev.courier.messenger.conversations.RoomsHttp;
+import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Signals;
+import dev.courier.messenger.events.SyncHttp;
 import dev.courier.messenger.events.UserEventLog;
 import dev.courier.messenger.messages.ChatListStore;
 import dev.courier.messenger.messages.MessageStore;
@@ -31,6 +35,8 @@ public final class MessengerApp implements CourierApp {
     private final Signals signals;
     private final MessagesHttp messagesHttp;
     private final SeedHttp seedHttp;
+    private final RoomsHttp roomsHttp;
+    private final SyncHttp syncHttp;
 
     private MessengerApp(Backing backing, Config config) {
         this.backing = backing;
@@ -45,13 +51,17 @@ public final class MessengerApp implements CourierApp {
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
                 Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)));
         this.signals = new Signals(backing.redis());
-        Messaging messaging = new Messaging(backing.db(), new ConversationStore(), new MessageStore(), new ChatListStore(),
-                outbox, log, users, (userIds, wroteOutbox) -> {
-                    if (wroteOutbox) {
-                        relay.wake();
-                    }
-                    signals.changed(userIds);
-                });
+        AfterCommit afterCommit = (userIds, wroteOutbox) -> {
+            if (wroteOutbox) {
+                relay.wake();
+            }
+            signals.changed(userIds);
+        };
+        ConversationStore conversations = new ConversationStore();
+        Messaging messaging = new Messaging(backing.db(), conversations, new MessageStore(), new ChatListStore(),
+                outbox, log, users, afterCommit);
+        this.syncHttp = new SyncHttp(log, verifier);
+        this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }
@@ -74,6 +84,8 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void routing(HttpRouting.Builder routing) {
         messagesHttp.register(routing);
+        routing.register("/api/v1/rooms", roomsHttp);
+        routing.register("/api/v1/sync", syncHttp);
         seedHttp.register(routing);
     }
 

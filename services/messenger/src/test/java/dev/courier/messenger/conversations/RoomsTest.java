@@ -1,0 +1,114 @@
+package dev.courier.messenger.conversations;
+
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.Rest;
+import dev.courier.messenger.testing.TestUser;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+class RoomsTest {
+
+    private final Rest http = Cluster.a().http();
+
+    private static String name() {
+        return "room-" + UUID.randomUUID();
+    }
+
+    private JsonNode create(TestUser owner, String name, boolean isPrivate) {
+        var r = owner.post(http, "/api/v1/rooms", Map.of("name", name, "isPrivate", isPrivate));
+        assertThat(r.body(), r.status(), is(201));
+        return r.json();
+    }
+
+    @Test
+    void theCreatorOwnsANewRoomAndNamesAreUniqueIgnoringCase() {
+        TestUser alice = Cluster.user();
+        String name = name();
+        JsonNode room = create(alice, name, false);
+        assertThat(room.get("ownerId").asLong(), is(alice.id()));
+        assertThat(room.get("members").get(0).get("role").asText(), is("owner"));
+        var again = Cluster.user().post(http, "/api/v1/rooms", Map.of("name", name.toUpperCase(), "isPrivate", false));
+        assertThat(again.status(), is(409));
+        assertThat(again.json().get("field").asText(), is("name"));
+        var blank = alice.post(http, "/api/v1/rooms", Map.of("name", "  "));
+        assertThat(blank.json().get("field").asText(), is("name"));
+    }
+
+    @Test
+    void anyoneJoinsAPublicRoomAndMembersCanTalkThere() {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        long id = create(alice, name(), false).get("id").asLong();
+        assertThat(bob.get(http, "/api/v1/rooms/" + id).status(), is(200));
+        assertThat(bob.post(http, "/api/v1/chats/" + id + "/messages", Map.of("text", "not yet")).status(), is(404));
+        assertThat(bob.post(http, "/api/v1/rooms/" + id + "/join", null).status(), is(200));
+        assertThat(bob.post(http, "/api/v1/chats/" + id + "/messages", Map.of("text", "hi all")).status(), is(201));
+        JsonNode history = alice.get(http, "/api/v1/chats/" + id + "/messages").json().get("messages");
+        assertThat(history.get(0).get("text").asText(), is("hi all"));
+        JsonNode mine = bob.get(http, "/api/v1/rooms").json();
+        assertThat(mine.get(0).get("id").asLong(), is(id));
+    }
+
+    @Test
+    void aPrivateRoomIsInvisibleToNonMembersUntilInvited() {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        TestUser eve = Cluster.user();
+        long id = create(alice, name(), true).get("id").asLong();
+        assertThat(eve.get(http, "/api/v1/rooms/" + id).status(), is(404));
+        assertThat(eve.post(http, "/api/v1/rooms/" + id + "/join", null).status(), is(404));
+        assertThat(eve.post(http, "/api/v1/rooms/" + id + "/members", Map.of("userId", eve.id())).status(), is(404));
+        assertThat(eve.get(http, "/api/v1/rooms/public").body().contains("\"id\":" + id + ","), is(false));
+
+        var invited = alice.post(http, "/api/v1/rooms/" + id + "/members", Map.of("userId", bob.id()));
+        assertThat(invited.body(), invited.status(), is(200));
+        assertThat(bob.get(http, "/api/v1/rooms/" + id).json().get("members").size(), is(2));
+        // A plain member cannot invite.
+        assertThat(bob.post(http, "/api/v1/rooms/" + id + "/members", Map.of("userId", eve.id())).status(), is(403));
+        assertThat(alice.post(http, "/api/v1/rooms/" + id + "/members", Map.of("userId", 9_000_000_000L)).json().get("field").asText(), is("userId"));
+    }
+
+    @Test
+    void ownerPromotesAdminsWhoManageMembersAndRename() {
+        TestUser owner = Cluster.user();
+        TestUser admin = Cluster.user();
+        TestUser member = Cluster.user();
+        long id = create(owner, name(), false).get("id").asLong();
+        admin.post(http, "/api/v1/rooms/" + id + "/join", null);
+        member.post(http, "/api/v1/rooms/" + id + "/join", null);
+        assertThat(admin.post(http, "/api/v1/rooms/" + id + "/admins", Map.of("userId", member.id())).status(), is(403));
+        assertThat(owner.post(http, "/api/v1/rooms/" + id + "/admins", Map.of("userId", admin.id())).status(), is(200));
+
+        String renamed = name();
+        var r = admin.call(http, "PATCH", "/api/v1/rooms/" + id, Map.of("name", renamed));
+        assertThat(r.body(), r.status(), is(200));
+        assertThat(r.json().get("name").asText(), is(renamed));
+        assertThat(member.call(http, "PATCH", "/api/v1/rooms/" + id, Map.of("name", name())).status(), is(403));
+
+        assertThat(member.call(http, "DELETE", "/api/v1/rooms/" + id + "/members/" + admin.id(), null).status(), is(403));
+        assertThat(admin.call(http, "DELETE", "/api/v1/rooms/" + id + "/members/" + owner.id(), null).status(), is(403));
+        assertThat(admin.call(http, "DELETE", "/api/v1/rooms/" + id + "/members/" + member.id(), null).status(), is(200));
+        assertThat(member.post(http, "/api/v1/chats/" + id + "/messages", Map.of("text", "still here?")).status(), is(404));
+        assertThat(member.get(http, "/api/v1/chats/" + id + "/messages").status(), is(404));
+    }
+
+    @Test
+    void aLeavingOwnerHandsTheRoomToAnAdmin() {
+        TestUser owner = Cluster.user();
+        TestUser admin = Cluster.user();
+        long id = create(owner, name(), false).get("id").asLong();
+        admin.post(http, "/api/v1/rooms/" + id + "/join", null);
+        owner.post(http, "/api/v1/rooms/" + id + "/admins", Map.of("userId", admin.id()));
+        assertThat(owner.post(http, "/api/v1/rooms/" + id + "/leave", null).status(), is(204));
+        JsonNode room = admin.get(http, "/api/v1/rooms/" + id).json();
+        assertThat(room.get("ownerId").asLong(), is(admin.id()));
+        assertThat(room.get("members").size(), is(1));
+    }
+}
