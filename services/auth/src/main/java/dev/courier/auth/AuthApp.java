@@ -14,6 +14,8 @@ import dev.courier.auth.accounts.AccountEndpoints;
 import dev.courier.auth.accounts.Accounts;
 import dev.courier.auth.directory.UserDirectoryService;
 import dev.courier.auth.keys.JwksEndpoint;
+import dev.courier.auth.keys.KeyAdminEndpoint;
+import dev.courier.auth.openapi.OpenApiEndpoint;
 import dev.courier.auth.keys.Keyring;
 import dev.courier.auth.passwords.PasswordHasher;
 import dev.courier.auth.passwords.PasswordPolicy;
@@ -46,6 +48,8 @@ public final class AuthApp implements CourierApp {
     private final AccountEndpoints accountEndpoints;
     private final ProfileEndpoints profileEndpoints;
     private final JwksEndpoint jwks;
+    private final KeyAdminEndpoint keyAdmin;
+    private final OpenApiEndpoint openApi = new OpenApiEndpoint();
     private final SeedEndpoints seed;
     private final PasswordResets resets;
     private final RecoveryEndpoints recovery;
@@ -90,6 +94,7 @@ public final class AuthApp implements CourierApp {
         this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
+        this.keyAdmin = new KeyAdminEndpoint(keyring, authn);
         this.directory = new UserDirectoryService(users);
     }
 
@@ -106,6 +111,13 @@ public final class AuthApp implements CourierApp {
     @Override
     public String name() {
         return "auth";
+    }
+
+    /** Never behind the gateway or ingress: the document and operators' endpoints. */
+    @Override
+    public void ownRouting(HttpRouting.Builder routing) {
+        openApi.routing(routing, routes);
+        keyAdmin.routing(routing, routes);
     }
 
     @Override

@@ -70,6 +70,24 @@ class SigningKeysTest {
         }
     }
 
+    @Test
+    void anAdminGrantedByTheOperatorSqlRotatesTheKeyOverHttp() throws Exception {
+        try (AuthServer auth = AuthServer.with(Map.of())) {
+            AuthServer.TestUser u = auth.register();
+            var e = dev.courier.infra.LocalStack.shared();
+            try (var c = java.sql.DriverManager.getConnection(e.dbUrl(), e.dbUser(), e.dbPassword());
+                 var ps = c.prepareStatement("UPDATE auth.users SET roles = array_append(roles, 'admin') WHERE username = ? AND NOT 'admin' = ANY (roles)")) {
+                ps.setString(1, u.username());
+                assertThat(ps.executeUpdate(), is(1));
+            }
+            String token = auth.login(u.username(), AuthServer.PASSWORD).get("accessToken").asText();
+            Http.Response r = auth.http.post("/internal/keys/rotate", "", AuthServer.bearer(token));
+            assertThat(r.body(), r.status(), is(200));
+            assertThat(kids(auth), hasItem(r.json().get("kid").asText()));
+            assertThat(auth.app.keyring().signingKey().kid(), is(r.json().get("kid").asText()));
+        }
+    }
+
     private static List<String> kids(AuthServer s) {
         JsonNode jwks = s.http.get("/.well-known/jwks.json").json();
         List<String> kids = new ArrayList<>();

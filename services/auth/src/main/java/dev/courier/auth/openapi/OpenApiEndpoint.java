@@ -1,0 +1,35 @@
+package dev.courier.auth.openapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+
+import dev.courier.auth.web.RouteTable;
+
+/** {@code /openapi}: the hand-written OpenAPI 3.1 document, held in step with the routes by a test. */
+public final class OpenApiEndpoint {
+
+    private final byte[] document;
+
+    public OpenApiEndpoint() {
+        try (InputStream in = OpenApiEndpoint.class.getResourceAsStream("openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing");
+            }
+            document = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void routing(HttpRouting.Builder r, RouteTable t) {
+        t.add(r, Method.GET, "/openapi", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(document);
+        });
+    }
+}
