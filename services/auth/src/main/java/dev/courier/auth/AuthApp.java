@@ -62,7 +62,9 @@ public final class AuthApp implements CourierApp {
         this.backing = backing;
         Config auth = config.get("courier.auth");
         this.grpcHost = config.get("server.host").asString().orElse("0.0.0.0");
-        this.grpcPort = auth.get("grpc.port").asInt().orElse(9081);
+        // A server on a free port (tests, several devstacks on one machine) takes a free gRPC port too,
+        // so parallel runs never collide on 9081; the bound port is webServer.port(GRPC_SOCKET).
+        this.grpcPort = config.get("server.port").asInt().orElse(8081) == 0 ? 0 : auth.get("grpc.port").asInt().orElse(9081);
         Clock clock = Clock.systemUTC();
         Duration accessTtl = Duration.ofSeconds(auth.get("access.ttlseconds").asLong().orElse(900L));
         Duration refreshTtl = Duration.ofSeconds(auth.get("refresh.ttlseconds").asLong().orElse(2_592_000L));
