@@ -16,7 +16,8 @@ import dev.courier.platform.db.Database;
 
 /**
  * Answers range queries from the pre-aggregated counters: whole buckets from {@code counters}
- * (coarsest that fit), and the partial minutes at the edges from {@code processed_messages}, so a
+ * (coarsest that fit), and the partial edges from the raw rows ({@code processed_messages}, and
+ * {@code receipts} for a user's received messages), so a
  * count is exact to the second and costs a bounded number of rows however much data there is.
  */
 public final class CountStore {
@@ -52,8 +53,8 @@ public final class CountStore {
             sql.append(sep);
             sep = " UNION ALL ";
             if (s.raw()) {
-                sql.append("SELECT ").append(rawCount(metric)).append(" AS n FROM processed_messages WHERE ")
-                        .append(rawSubject(metric)).append("created_at >= ? AND created_at < ?");
+                sql.append("SELECT ").append(rawCount(metric)).append(" AS n FROM ").append(rawTable(metric))
+                        .append(" WHERE ").append(rawSubject(metric)).append("created_at >= ? AND created_at < ?");
                 if (metric.subjectBound()) {
                     args.add(subject);
                 }
@@ -170,7 +171,7 @@ public final class CountStore {
     private static List<Point> rawSeries(Connection c, Metric metric, long subject, Grain grain, long since, long to)
             throws SQLException {
         String sql = "SELECT floor(extract(epoch FROM created_at) / ?)::bigint * ? AS b, " + rawCount(metric)
-                + " FROM processed_messages WHERE " + rawSubject(metric) + "created_at >= ? AND created_at < ? GROUP BY b";
+                + " FROM " + rawTable(metric) + " WHERE " + rawSubject(metric) + "created_at >= ? AND created_at < ? GROUP BY b";
         List<Object> args = new ArrayList<>(List.of(grain.seconds(), grain.seconds()));
         if (metric.subjectBound()) {
             args.add(subject);
@@ -197,11 +198,16 @@ public final class CountStore {
         return metric == Metric.RECEIVED ? "coalesce(sum(cardinality(recipient_ids)), 0)::bigint" : "count(*)";
     }
 
+    /** Where raw rows of a metric are: a user's deliveries have their own table, keyed by recipient. */
+    private static String rawTable(Metric metric) {
+        return metric == Metric.USER_RECEIVED ? "receipts" : "processed_messages";
+    }
+
     private static String rawSubject(Metric metric) {
         return switch (metric) {
             case MESSAGES, RECEIVED -> "";
             case USER_SENT -> "sender_id = ? AND ";
-            case USER_RECEIVED -> "recipient_ids @> ARRAY[?]::bigint[] AND ";
+            case USER_RECEIVED -> "recipient_id = ? AND ";
             case CHAT -> "conversation_id = ? AND ";
         };
     }

@@ -138,6 +138,32 @@ final class ProcessedStore {
         }
     }
 
+    /** One row per recipient of each newly recorded message. */
+    void receipts(Connection c, List<RecordedMessage> messages) throws SQLException {
+        List<Long> recipients = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (RecordedMessage m : messages) {
+            for (long r : m.recipientIds()) {
+                recipients.add(r);
+                created.add(m.createdAt().toString());
+                ids.add(m.messageId());
+            }
+        }
+        if (recipients.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO receipts (recipient_id, created_at, message_id)
+                SELECT r, created::timestamptz, id FROM unnest(?::int8[], ?::text[], ?::int8[]) AS t(r, created, id)
+                ON CONFLICT DO NOTHING""")) {
+            ps.setArray(1, c.createArrayOf("int8", recipients.toArray(new Long[0])));
+            ps.setArray(2, c.createArrayOf("text", created.toArray(new String[0])));
+            ps.setArray(3, c.createArrayOf("int8", ids.toArray(new Long[0])));
+            ps.executeUpdate();
+        }
+    }
+
     /** Adds a batch's increments to the counters, rows in a fixed order. */
     void add(Connection c, Tally tally) throws SQLException {
         if (tally.isEmpty()) {

@@ -246,6 +246,7 @@ public final class StatsConsumer implements AutoCloseable {
                     counted.add(m);
                 }
             }
+            store.receipts(tx, counted);
             store.add(tx, tally);
             store.advance(tx, group, topic, next);
             return new Outcome(candidates, counted, candidates.size() - counted.size(), skipped, ignored,
