@@ -15,8 +15,8 @@ self.addEventListener('push', (event) => {
   event.waitUntil(self.registration.showNotification(title, {
     body: data.body || 'New message',
     // One notification per chat: a newer message replaces the older one.
-    tag: data.chatId ? `chat-${data.chatId}` : undefined,
-    renotify: !!data.chatId,
+    tag: data.tag,
+    renotify: !!data.tag,
     data: { url: data.url || '/', chatId: data.chatId, messageId: data.messageId },
   }));
 });

@@ -103,13 +103,14 @@ public final class Notifier {
         return instance;
     }
 
+    /** Ids as the database makes them: positive, and (like any realistic id) exact as JavaScript numbers. */
     public static long newChatId() {
-        return ThreadLocalRandom.current().nextLong(1_000_000_000L, Long.MAX_VALUE / 2);
+        return ThreadLocalRandom.current().nextLong(1_000_000_000L, 1L << 53);
     }
 
     /** A message.created event as messenger publishes it, produced to the real topic. */
     public MessageEvent message(long chatId, String kind, long senderId, String text, List<Long> recipients) {
-        long messageId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+        long messageId = ThreadLocalRandom.current().nextLong(1, 1L << 53);
         MessageEvent e = new MessageEvent(MessageEvent.SCHEMA_VERSION, "message.created:" + UUID.randomUUID(),
                 MessageEvent.CREATED, Instant.now(), chatId, kind,
                 new MessageEvent.Message(messageId, senderId, text, null, null, null, Instant.now(), null, false),
