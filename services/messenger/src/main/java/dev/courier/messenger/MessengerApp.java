@@ -6,6 +6,7 @@ import java.util.List;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
 
 import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
@@ -20,6 +21,11 @@ import dev.courier.messenger.messages.MessagesHttp;
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.SeedHttp;
 import dev.courier.messenger.outbox.OutboxRelay;
+import dev.courier.messenger.realtime.Commands;
+import dev.courier.messenger.realtime.Hub;
+import dev.courier.messenger.realtime.Presence;
+import dev.courier.messenger.realtime.WsEndpoint;
+import dev.courier.messenger.realtime.WsSettings;
 import dev.courier.messenger.outbox.OutboxStore;
 import dev.courier.messenger.users.HttpUserDirectory;
 import dev.courier.platform.security.RemoteJwks;
@@ -37,6 +43,8 @@ public final class MessengerApp implements CourierApp {
     private final SeedHttp seedHttp;
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
+    private final Hub hub;
+    private final WsEndpoint wsEndpoint;
 
     private MessengerApp(Backing backing, Config config) {
         this.backing = backing;
@@ -61,6 +69,8 @@ public final class MessengerApp implements CourierApp {
         Messaging messaging = new Messaging(backing.db(), conversations, new MessageStore(), new ChatListStore(),
                 outbox, log, users, afterCommit);
         this.syncHttp = new SyncHttp(log, verifier);
+        this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
+        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals));
         this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
@@ -90,6 +100,11 @@ public final class MessengerApp implements CourierApp {
     }
 
     @Override
+    public void websocket(WsRouting.Builder ws) {
+        wsEndpoint.register(ws);
+    }
+
+    @Override
     public List<HealthCheck> healthChecks() {
         return backing.healthChecks();
     }
@@ -97,6 +112,21 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void start() {
         relay.start();
+        hub.start();
+        // Before the server stops accepting: tell every socket to reconnect with its cursor.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private final Thread shutdownHook = new Thread(this::drain, "messenger-ws-drain");
+
+    /** Tells every socket to reconnect (with its cursor) and refuses new ones; then the node can stop. */
+    public void drain() {
+        hub.drain();
+    }
+
+    /** This instance's live sockets. */
+    public Hub hub() {
+        return hub;
     }
 
     /** The outbox relay (tests observe how much it published). */
@@ -106,6 +136,12 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or ran.
+        }
+        hub.close();
         relay.close();
         signals.close();
         backing.close();

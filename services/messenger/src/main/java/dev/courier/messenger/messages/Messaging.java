@@ -185,6 +185,11 @@ public final class Messaging {
         });
     }
 
+    /** The other members of a chat of the caller's (for typing), or 404. */
+    public List<Long> otherMembers(Caller caller, long conversationId) {
+        return db.withConnection(c -> memberIds(c, conversationId, caller).stream().filter(u -> u != caller.userId()).toList());
+    }
+
     /** Every chat of the caller (or only direct chats), newest activity first. */
     public List<ChatSummary> chats(Caller caller, boolean includeRooms, int limit) {
         return db.withConnection(c -> chatList.chats(c, caller.userId(), includeRooms, limit));

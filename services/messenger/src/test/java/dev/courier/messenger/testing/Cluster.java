@@ -47,6 +47,7 @@ public final class Cluster {
         }
 
         public void stop() {
+            app.drain();
             server.stop();
             app.close();
         }

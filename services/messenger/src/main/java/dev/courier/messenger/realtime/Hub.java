@@ -1,0 +1,181 @@
+package dev.courier.messenger.realtime;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.courier.messenger.events.Events;
+import dev.courier.messenger.events.Signals;
+import dev.courier.messenger.events.UserEventLog;
+import dev.courier.platform.db.Database;
+
+/**
+ * This replica's live sockets by user, and what reaches them: "changed" signals make each of a
+ * user's sockets pull its durable log; ephemeral frames are queued as they are; revocations close
+ * matching sockets. A sweep heals lost signals, refreshes presence and closes dead sockets.
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    private static final String CONTACTS = """
+            SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.conversation_id = m.conversation_id
+            WHERE m.user_id = ? AND o.user_id <> ? LIMIT 2000
+            """;
+
+    private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final UserEventLog log;
+    private final Signals signals;
+    private final Presence presence;
+    private final Database db;
+    private final WsSettings settings;
+    private volatile boolean running = true;
+    private Thread sweeper;
+
+    public Hub(UserEventLog log, Signals signals, Presence presence, Database db, WsSettings settings) {
+        this.log = log;
+        this.signals = signals;
+        this.presence = presence;
+        this.db = db;
+        this.settings = settings;
+    }
+
+    UserEventLog log() {
+        return log;
+    }
+
+    WsSettings settings() {
+        return settings;
+    }
+
+    Signals signals() {
+        return signals;
+    }
+
+    public void start() {
+        signals.listen(this::changed, this::ephemeral, this::revoked);
+        sweeper = Thread.ofVirtual().name("messenger-ws-sweeper").start(this::sweep);
+    }
+
+    boolean accepting() {
+        return running;
+    }
+
+    void add(Connection c) {
+        byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
+        if (presence.opened(c.userId())) {
+            announce(c.userId(), true);
+        }
+    }
+
+    void remove(Connection c) {
+        Set<Connection> set = byUser.get(c.userId());
+        if (set != null && set.remove(c)) {
+            if (set.isEmpty()) {
+                byUser.remove(c.userId(), set);
+            }
+            if (presence.closed(c.userId())) {
+                announce(c.userId(), false);
+            }
+        }
+    }
+
+    void heartbeat(long userId) {
+        presence.refresh(userId);
+    }
+
+    /** Live local sockets (for tests and metrics). */
+    public int size() {
+        return byUser.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private void changed(Signals.Changed s) {
+        for (Long u : s.userIds()) {
+            Set<Connection> set = byUser.get(u);
+            if (set != null) {
+                set.forEach(Connection::pull);
+            }
+        }
+    }
+
+    private void ephemeral(Signals.Ephemeral e) {
+        String json = dev.courier.platform.http.Json.writeString(e.frame());
+        for (Long u : e.userIds()) {
+            Set<Connection> set = byUser.get(u);
+            if (set != null) {
+                set.forEach(c -> c.offerEphemeral(json));
+            }
+        }
+    }
+
+    private void revoked(Signals.Revoked r) {
+        Set<Connection> set = byUser.get(r.userId());
+        if (set != null) {
+            set.stream().filter(c -> "*".equals(r.sessionId()) || c.sessionId().equals(r.sessionId()))
+                    .forEach(Connection::revoke);
+        }
+    }
+
+    /** Tells the users who share a chat with {@code userId} that it came online or went offline. */
+    private void announce(long userId, boolean online) {
+        try {
+            List<Long> contacts = db.withConnection(c -> {
+                try (var ps = c.prepareStatement(CONTACTS)) {
+                    ps.setLong(1, userId);
+                    ps.setLong(2, userId);
+                    List<Long> out = new java.util.ArrayList<>();
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getLong(1));
+                        }
+                    }
+                    return out;
+                }
+            });
+            signals.ephemeral(contacts, Events.of("presence", "userId", userId, "online", online));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Presence announcement failed: " + e);
+        }
+    }
+
+    private void sweep() {
+        while (running) {
+            try {
+                Thread.sleep(settings.sweepMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Set<Connection> set : byUser.values()) {
+                for (Connection c : set) {
+                    c.sweep();
+                }
+            }
+        }
+    }
+
+    /** Tells every socket to reconnect elsewhere, with its cursor, then closes it. */
+    public void drain() {
+        running = false;
+        for (Set<Connection> set : byUser.values()) {
+            set.forEach(Connection::reconnect);
+        }
+        long until = System.currentTimeMillis() + 3000;
+        while (System.currentTimeMillis() < until && byUser.values().stream().flatMap(Set::stream).anyMatch(c -> !c.idle())) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        drain();
+        if (sweeper != null) {
+            sweeper.interrupt();
+        }
+    }
+}
