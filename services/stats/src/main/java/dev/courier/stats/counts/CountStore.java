@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,20 @@ import dev.courier.platform.db.Database;
  */
 public final class CountStore {
 
+    /** How many of each day's busiest subjects the ranked lists read (at least the limit asked). */
+    static final int TOP_DEPTH = 200;
+
     private final Database db;
+    private final int topDepth;
 
     public CountStore(Database db) {
+        this(db, TOP_DEPTH);
+    }
+
+    /** With another depth of the per-day ranked lists (tests use tiny ones to exercise the proof). */
+    public CountStore(Database db, int topDepth) {
         this.db = db;
+        this.topDepth = topDepth;
     }
 
     /** A subject with its count, for the busiest-senders/chats lists. */
@@ -90,6 +101,106 @@ public final class CountStore {
         if (since >= to) {
             return List.of();
         }
+        if (since % Grain.DAY.seconds() == 0 && to % Grain.DAY.seconds() == 0) {
+            List<Ranked> ranked = topByDays(metric, since, to, limit);
+            if (ranked != null) {
+                return ranked;
+            }
+        }
+        return topByScan(metric, since, to, limit);
+    }
+
+    /**
+     * Busiest subjects over whole days without summing every subject's days: each day's
+     * {@code depth} busiest come from the ranked index; a subject missing from a day's list had at
+     * most that list's last count there. That bounds every subject's total from above and below;
+     * exact totals are then summed only for subjects whose upper bound can still reach the top.
+     * Returns null when the lists were too short to prove the answer (the caller scans instead).
+     */
+    public List<Ranked> topByDays(Metric metric, long since, long to, int limit) {
+        int day = Grain.DAY.seconds();
+        int depth = Math.max(topDepth, limit);
+        List<Long> days = new ArrayList<>();
+        for (long b = since; b < to; b += day) {
+            days.add(b);
+        }
+        return db.withConnection(c -> {
+            List<long[]> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT d.bucket, t.subject, t.n FROM unnest(?::int8[]) AS d(bucket)
+                    CROSS JOIN LATERAL (SELECT subject, n FROM counters
+                                        WHERE metric = ? AND grain = ? AND bucket = d.bucket
+                                        ORDER BY n DESC LIMIT ?) t""")) {
+                ps.setArray(1, c.createArrayOf("int8", days.toArray(new Long[0])));
+                ps.setShort(2, metric.code());
+                ps.setInt(3, day);
+                ps.setInt(4, depth);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+                    }
+                }
+            }
+            // A day whose list is full may hide subjects with up to its last count; a shorter list hides none.
+            Map<Long, Integer> listed = new HashMap<>();
+            Map<Long, Long> last = new HashMap<>();
+            for (long[] r : rows) {
+                listed.merge(r[0], 1, Integer::sum);
+                last.merge(r[0], r[2], Math::min);
+            }
+            Map<Long, Long> hidden = new HashMap<>();
+            long hiddenTotal = 0;
+            for (long d : days) {
+                long h = listed.getOrDefault(d, 0) >= depth ? last.get(d) : 0;
+                hidden.put(d, h);
+                hiddenTotal += h;
+            }
+            Map<Long, Long> lower = new HashMap<>();
+            Map<Long, Long> coveredHidden = new HashMap<>();
+            for (long[] r : rows) {
+                lower.merge(r[1], r[2], Long::sum);
+                coveredHidden.merge(r[1], hidden.get(r[0]), Long::sum);
+            }
+            if (lower.isEmpty()) {
+                return List.of();
+            }
+            List<Long> lows = new ArrayList<>(lower.values());
+            lows.sort(Comparator.reverseOrder());
+            long floor = lows.size() >= limit ? lows.get(limit - 1) : 0;
+            List<Long> contenders = new ArrayList<>();
+            for (var e : lower.entrySet()) {
+                long upper = e.getValue() + hiddenTotal - coveredHidden.get(e.getKey());
+                if (upper >= floor) {
+                    contenders.add(e.getKey());
+                }
+            }
+            List<Ranked> exact = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT subject, sum(n) FROM counters
+                    WHERE metric = ? AND subject = ANY (?) AND grain = ? AND bucket >= ? AND bucket < ?
+                    GROUP BY subject""")) {
+                ps.setShort(1, metric.code());
+                ps.setArray(2, c.createArrayOf("int8", contenders.toArray(new Long[0])));
+                ps.setInt(3, day);
+                ps.setLong(4, since);
+                ps.setLong(5, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        exact.add(new Ranked(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+            }
+            exact.sort(Comparator.comparingLong(Ranked::messages).reversed().thenComparingLong(Ranked::id));
+            List<Ranked> best = exact.subList(0, Math.min(limit, exact.size()));
+            // Proven only if no subject outside the lists can tie or beat the last one kept.
+            boolean proven = hiddenTotal == 0
+                    || (best.size() == limit && best.get(limit - 1).messages() > hiddenTotal);
+            return proven ? List.copyOf(best) : null;
+        });
+    }
+
+    /** Busiest subjects by summing every subject's buckets in the range (any range; slower). */
+    public List<Ranked> topByScan(Metric metric, long since, long to, int limit) {
         StringBuilder sql = new StringBuilder("SELECT subject, sum(n) AS total FROM (");
         List<Object> args = new ArrayList<>();
         String sep = "";

@@ -233,6 +233,32 @@ class StatsConsumerTest {
     }
 
     @Test
+    void busiestListsFromRankedDaysEqualAFullScan() {
+        int proven = 0;
+        for (int depth = 1; depth <= 3; depth++) {
+            CountStore shallow = new CountStore(backing.db(), depth);
+            for (int first = 0; first < 3; first++) {
+                for (int days = 1; first + days <= 3; days++) {
+                    long since = traffic.t0 + first * 86_400L;
+                    long to = since + days * 86_400L;
+                    for (Metric m : List.of(Metric.USER_SENT, Metric.USER_RECEIVED, Metric.CHAT)) {
+                        for (int limit : new int[] {1, 3}) {
+                            List<CountStore.Ranked> scan = counts.topByScan(m, since, to, limit);
+                            assertThat(shallow.top(m, since, to, limit), is(scan));
+                            List<CountStore.Ranked> fast = shallow.topByDays(m, since, to, limit);
+                            if (fast != null) {
+                                assertThat(fast, is(scan));
+                                proven++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat("some lists were proven without a scan", proven > 0, is(true));
+    }
+
+    @Test
     void processedEventReachesTheProcessedTopicForEveryMessageEvenOneKilledBeforePublishing() {
         Set<Long> missing = new HashSet<>(traffic.messageIds());
         Properties props = backing.kafka().consumer("stats-test-processed-" + System.nanoTime(), "stats-test");
