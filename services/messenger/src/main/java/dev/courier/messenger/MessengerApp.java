@@ -21,6 +21,7 @@ import dev.courier.messenger.messages.MessagesHttp;
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.SeedHttp;
 import dev.courier.messenger.outbox.OutboxRelay;
+import dev.courier.messenger.processed.ProcessedConsumer;
 import dev.courier.messenger.realtime.Commands;
 import dev.courier.messenger.realtime.Hub;
 import dev.courier.messenger.realtime.Presence;
@@ -44,6 +45,7 @@ public final class MessengerApp implements CourierApp {
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
+    private final ProcessedConsumer processed;
     private final WsEndpoint wsEndpoint;
 
     private MessengerApp(Backing backing, Config config) {
@@ -66,7 +68,9 @@ public final class MessengerApp implements CourierApp {
             signals.changed(userIds);
         };
         ConversationStore conversations = new ConversationStore();
-        Messaging messaging = new Messaging(backing.db(), conversations, new MessageStore(), new ChatListStore(),
+        MessageStore messageStore = new MessageStore();
+        this.processed = new ProcessedConsumer(backing.db(), messageStore, backing.kafka());
+        Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
                 outbox, log, users, afterCommit);
         this.syncHttp = new SyncHttp(log, verifier);
         this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
@@ -112,6 +116,7 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void start() {
         relay.start();
+        processed.start();
         hub.start();
         // Before the server stops accepting: tell every socket to reconnect with its cursor.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -142,6 +147,7 @@ public final class MessengerApp implements CourierApp {
             // The hook is running or ran.
         }
         hub.close();
+        processed.close();
         relay.close();
         signals.close();
         backing.close();
