@@ -28,7 +28,10 @@ import dev.courier.messenger.realtime.Presence;
 import dev.courier.messenger.realtime.WsEndpoint;
 import dev.courier.messenger.realtime.WsSettings;
 import dev.courier.messenger.outbox.OutboxStore;
+import dev.courier.messenger.users.GrpcUserDirectory;
 import dev.courier.messenger.users.HttpUserDirectory;
+import dev.courier.messenger.users.UserDirectory;
+import dev.courier.platform.users.UserDirectoryClient;
 import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
@@ -53,8 +56,11 @@ public final class MessengerApp implements CourierApp {
         Config messenger = config.get("courier.messenger");
         TokenVerifier verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
                 .orElseThrow(() -> new IllegalStateException("courier.auth.jwks is not set"))), java.time.Clock.systemUTC());
-        HttpUserDirectory users = new HttpUserDirectory(config.get("courier.auth.url").asString()
-                .orElseThrow(() -> new IllegalStateException("courier.auth.url is not set")));
+        // auth's gRPC UserDirectory when its address is configured, else its HTTP profile lookup.
+        UserDirectory users = config.get("courier.auth.grpc").asString().filter(s -> !s.isBlank()).isPresent()
+                ? new GrpcUserDirectory(UserDirectoryClient.fromConfig(config))
+                : new HttpUserDirectory(config.get("courier.auth.url").asString()
+                        .orElseThrow(() -> new IllegalStateException("Neither courier.auth.grpc nor courier.auth.url is set")));
         UserEventLog log = new UserEventLog(backing.db());
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),

@@ -29,6 +29,7 @@ public final class Cluster {
 
     private static Endpoints infra;
     private static int authPort;
+    private static int authGrpcPort;
     private static Node a;
     private static Node b;
 
@@ -62,7 +63,9 @@ public final class Cluster {
             cfg.put("courier.auth.grpc.port", "0");
             Config config = Configs.load(AuthApp.class, cfg);
             AuthApp auth = AuthApp.create(config);
-            authPort = Servers.start(config, auth).port();
+            WebServer server = Servers.start(config, auth);
+            authPort = server.port();
+            authGrpcPort = server.port(AuthApp.GRPC_SOCKET);
         }
         return infra;
     }
@@ -91,6 +94,7 @@ public final class Cluster {
         cfg.put("server.host", "127.0.0.1");
         cfg.put("courier.auth.jwks", "http://127.0.0.1:" + authPort + "/.well-known/jwks.json");
         cfg.put("courier.auth.url", "http://127.0.0.1:" + authPort);
+        cfg.put("courier.auth.grpc", "127.0.0.1:" + authGrpcPort);
         cfg.put("courier.messenger.outbox.pollmillis", "100");
         cfg.put("courier.messenger.outbox.maxbackoffmillis", "1000");
         cfg.putAll(overrides);
