@@ -11,6 +11,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
+import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.events.SyncHttp;
@@ -48,6 +49,7 @@ public final class MessengerApp implements CourierApp {
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
+    private final ApiDocs docs = new ApiDocs();
     private final ProcessedConsumer processed;
     private final WsEndpoint wsEndpoint;
 
@@ -107,6 +109,11 @@ public final class MessengerApp implements CourierApp {
         routing.register("/api/v1/rooms", roomsHttp);
         routing.register("/api/v1/sync", syncHttp);
         seedHttp.register(routing);
+    }
+
+    @Override
+    public void ownRouting(HttpRouting.Builder routing) {
+        docs.register(routing);
     }
 
     @Override
