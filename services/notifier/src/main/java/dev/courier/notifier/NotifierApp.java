@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -36,12 +38,13 @@ import dev.courier.notifier.push.Vapid;
 import dev.courier.notifier.push.VapidKeys;
 import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
-import dev.courier.notifier.users.HttpUsers;
+import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.notifier.web.WebPage;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.TokenVerifier;
+import dev.courier.platform.users.UserDirectoryClient;
 
 /** The notifier service, wired: its backing servers, the delivery pipeline and its routes. */
 public final class NotifierApp implements CourierApp {
@@ -55,6 +58,7 @@ public final class NotifierApp implements CourierApp {
     private final Producer<String, byte[]> producer;
     private final EmailBatcher email;
     private final MessageConsumer consumer;
+    private final ExecutorService workers;
     private final boolean allowLoopbackHttp;
     private final Duration emailFlush;
     private final byte[] openapi;
@@ -75,21 +79,23 @@ public final class NotifierApp implements CourierApp {
         this.allowLoopbackHttp = notifier.get("push.allowloopbackhttp").asBoolean().orElse(false);
         this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
         DeliveryLog log = new DeliveryLog(backing.db());
+        this.workers = Executors.newVirtualThreadPerTaskExecutor();
         PushDelivery push = new PushDelivery(new PushSender(vapid, clock), subscriptions, log, producer,
                 new PushDelivery.Policy(notifier.get("push.attempts").asInt().orElse(5),
                         Duration.ofMillis(notifier.get("push.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("push.maxdelayseconds").asLong().orElse(300L)),
-                        notifier.get("push.ttlseconds").asInt().orElse(86400)), clock);
+                        notifier.get("push.ttlseconds").asInt().orElse(86400)), clock, workers);
         this.email = new EmailBatcher(backing.db(),
                 new Mailer(config.get("courier.smtp"), notifier.get("email.from").asString().orElse("Courier <notifications@courier.dev>")),
                 unsubscribeTokens, preferences, log, Duration.ofSeconds(notifier.get("email.windowseconds").asLong().orElse(600L)),
                 notifier.get("publicurl").asString().orElse("http://localhost:8080"), clock);
         this.emailFlush = Duration.ofMillis(notifier.get("email.flushmillis").asLong().orElse(30_000L));
         Dispatcher dispatcher = new Dispatcher(backing.redis(), preferences, subscriptions, push, email,
-                new HttpUsers(config.get("courier.auth.url").asString().orElse("http://127.0.0.1:8081")), clock);
+                new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"))), clock);
         var props = backing.kafka().consumer(notifier.get("kafka.group").asString().orElse("courier-notifier"), "courier-notifier");
         props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
-        this.consumer = new MessageConsumer(props, new ProcessedEvents(backing.db()), dispatcher);
+        this.consumer = new MessageConsumer(props, new ProcessedEvents(backing.db()), dispatcher, workers,
+                notifier.get("dispatch.concurrency").asInt().orElse(16));
         this.openapi = resource("openapi/notifier.yaml");
     }
 

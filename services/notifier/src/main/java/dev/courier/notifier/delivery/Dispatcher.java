@@ -1,10 +1,13 @@
 package dev.courier.notifier.delivery;
 
+import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import redis.clients.jedis.JedisPooled;
 
@@ -27,6 +30,8 @@ public final class Dispatcher {
 
     /** The presence key messenger keeps while a user has a live WebSocket (see the contract). */
     public static final String PRESENCE_PREFIX = "courier:presence:";
+
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
     private final JedisPooled redis;
     private final PreferenceStore preferences;
@@ -80,7 +85,7 @@ public final class Dispatcher {
         Preferences prefs = preferences.get(userId);
         MessageEvent.Message m = event.message();
         String preview = prefs.previews() && !m.encrypted() ? m.text() : null;
-        boolean reached = false;
+        List<CompletableFuture<Boolean>> pushes = new ArrayList<>();
         if (prefs.push()) {
             List<Subscription> subs = subscriptions.forUser(userId);
             if (!subs.isEmpty()) {
@@ -88,17 +93,28 @@ public final class Dispatcher {
                 String urgency = "direct".equals(event.conversationKind()) ? "high" : "normal";
                 String topic = "chat-" + event.conversationId();
                 for (Subscription s : subs) {
-                    reached |= push.deliver(event, userId, s, payload, urgency, topic);
+                    pushes.add(push.deliver(event, userId, s, payload, urgency, topic));
                 }
             }
         }
-        if (!reached && prefs.email()) {
+        if (!prefs.email()) {
+            return;
+        }
+        // Email is the fallback once every push has finished (retries included) without reaching the user.
+        CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            if (pushes.stream().anyMatch(CompletableFuture::join)) {
+                return;
+            }
             if (user == null || user.email() == null || user.email().isBlank()) {
                 DeliveryLog.count(DeliveryLog.EMAIL, "no_address");
                 return;
             }
             email.enqueue(event.eventId(), userId, user.email(), event.conversationId(), m.id(), senderName,
                     preview != null ? PushPayload.cut(preview) : null);
-        }
+        }).whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.log(Level.ERROR, "Email fallback failed for event " + event.eventId() + " user " + userId, e);
+            }
+        });
     }
 }

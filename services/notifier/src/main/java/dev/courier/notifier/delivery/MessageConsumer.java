@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,7 +23,7 @@ import dev.courier.platform.http.Json;
 /**
  * Reads {@code courier.messages.v1} as the notifier's own group. Each event is claimed by id in
  * the database (so a redelivery never notifies twice), then dispatched on a virtual thread, because
- * one slow push service retrying for minutes must not hold up every other chat. The offset is
+ * one slow push service must not hold up every other chat; retries wait without a thread. The offset is
  * committed after the claim: a notifier that crashes mid-delivery loses those notifications rather
  * than sending them twice, which is the better failure for a notification.
  */
@@ -34,14 +34,22 @@ public final class MessageConsumer implements AutoCloseable {
     private final Properties props;
     private final ProcessedEvents processed;
     private final Dispatcher dispatcher;
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService workers;
+    private final Semaphore permits;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public MessageConsumer(Properties props, ProcessedEvents processed, Dispatcher dispatcher) {
+    /**
+     * @param workers     runs dispatches (a virtual-thread executor, shared with push retries)
+     * @param concurrency events dispatched at once; beyond it the consumer stops polling, so a flood
+     *                    of events waits in Kafka instead of exhausting the database pool
+     */
+    public MessageConsumer(Properties props, ProcessedEvents processed, Dispatcher dispatcher, ExecutorService workers, int concurrency) {
         this.props = props;
+        this.workers = workers;
+        this.permits = new Semaphore(concurrency);
         this.processed = processed;
         this.dispatcher = dispatcher;
     }
@@ -101,11 +109,19 @@ public final class MessageConsumer implements AutoCloseable {
         if (event.eventId() == null || !processed.claim(event.eventId())) {
             return;
         }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         workers.submit(() -> {
             try {
                 dispatcher.dispatch(event);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "Cannot dispatch notifications for event " + event.eventId(), e);
+            } finally {
+                permits.release();
             }
         });
     }

@@ -4,7 +4,10 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,46 +44,56 @@ public final class PushDelivery {
     private final Producer<String, byte[]> deadLetters;
     private final Policy policy;
     private final Clock clock;
+    private final Executor retries;
 
+    /** @param retries runs the retries (a virtual-thread executor: each try blocks on HTTP) */
     public PushDelivery(PushSender sender, SubscriptionStore subscriptions, DeliveryLog log,
-                        Producer<String, byte[]> deadLetters, Policy policy, Clock clock) {
+                        Producer<String, byte[]> deadLetters, Policy policy, Clock clock, Executor retries) {
         this.sender = sender;
         this.subscriptions = subscriptions;
         this.log = log;
         this.deadLetters = deadLetters;
         this.policy = policy;
         this.clock = clock;
+        this.retries = retries;
     }
 
-    /** Blocks while it waits between retries: call it on a virtual thread. True once delivered. */
-    public boolean deliver(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency, String topic) {
-        PushSender.Result last = null;
-        for (int attempt = 1; attempt <= policy.attempts(); attempt++) {
-            last = sender.send(s.endpoint(), s.p256dh(), s.auth(), payload, policy.ttlSeconds(), urgency, topic);
-            if (last.delivered()) {
-                log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, last.status(), "delivered", last.latencyMillis());
-                return true;
-            }
-            if (last.gone()) {
-                log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, last.status(), "gone", last.latencyMillis());
-                subscriptions.delete(s.id());
-                return false;
-            }
-            if (!last.retryable()) {
-                log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, last.status(), "rejected", last.latencyMillis());
-                deadLetter(event, userId, s, attempt, last, "rejected with HTTP " + last.status());
-                return false;
-            }
-            boolean final_ = attempt == policy.attempts();
-            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, last.status() == 0 ? null : last.status(),
-                    final_ ? "failed" : "retry", last.latencyMillis());
-            if (!final_ && !sleep(delay(attempt, last))) {
-                break;
-            }
+    /**
+     * Makes the first attempt on the calling thread; retries run later on {@code retries} without
+     * holding a thread while they wait. Completes with true once delivered.
+     */
+    public CompletableFuture<Boolean> deliver(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency, String topic) {
+        return attempt(event, userId, s, payload, urgency, topic, 1);
+    }
+
+    private CompletableFuture<Boolean> attempt(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency,
+                                               String topic, int attempt) {
+        PushSender.Result r = sender.send(s.endpoint(), s.p256dh(), s.auth(), payload, policy.ttlSeconds(), urgency, topic);
+        if (r.delivered()) {
+            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "delivered", r.latencyMillis());
+            return CompletableFuture.completedFuture(true);
         }
-        deadLetter(event, userId, s, policy.attempts(), last, last.status() == 0
-                ? "no answer: " + last.error() : "still HTTP " + last.status() + " after " + policy.attempts() + " attempts");
-        return false;
+        if (r.gone()) {
+            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "gone", r.latencyMillis());
+            subscriptions.delete(s.id());
+            return CompletableFuture.completedFuture(false);
+        }
+        if (!r.retryable()) {
+            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "rejected", r.latencyMillis());
+            deadLetter(event, userId, s, attempt, r, "rejected with HTTP " + r.status());
+            return CompletableFuture.completedFuture(false);
+        }
+        Integer status = r.status() == 0 ? null : r.status();
+        if (attempt >= policy.attempts()) {
+            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, "failed", r.latencyMillis());
+            deadLetter(event, userId, s, attempt, r, r.status() == 0
+                    ? "no answer: " + r.error() : "still HTTP " + r.status() + " after " + attempt + " attempts");
+            return CompletableFuture.completedFuture(false);
+        }
+        log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, "retry", r.latencyMillis());
+        Executor later = CompletableFuture.delayedExecutor(delay(attempt, r).toMillis(), TimeUnit.MILLISECONDS, retries);
+        return CompletableFuture.supplyAsync(() -> attempt(event, userId, s, payload, urgency, topic, attempt + 1), later)
+                .thenCompose(f -> f);
     }
 
     Duration delay(int attempt, PushSender.Result result) {
@@ -103,15 +116,5 @@ public final class PushDelivery {
                 LOG.log(Level.ERROR, "Cannot publish dead letter for event " + event.eventId(), e);
             }
         });
-    }
-
-    private static boolean sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -1,15 +1,9 @@
 package dev.courier.notifier.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -17,22 +11,18 @@ import io.helidon.webserver.WebServer;
 import dev.courier.auth.AuthApp;
 import dev.courier.infra.Endpoints;
 import dev.courier.platform.config.Configs;
-import dev.courier.platform.http.Json;
 import dev.courier.platform.server.Servers;
 import dev.courier.platform.testing.Http;
 
 /**
  * The real auth service in-process on the shared stack: users register and log in through its HTTP
- * API, and the notifier verifies their tokens against its JWKS. Beside it, a small directory serves
- * {@code GET /api/v1/users/{id}} with the email address, which auth's public profile leaves out.
+ * API, the notifier verifies their tokens against its JWKS and looks them up in its gRPC UserDirectory.
  */
 public final class TestAuth implements AutoCloseable {
 
     public final AuthApp app;
     private final WebServer server;
     private final Http http;
-    private final Map<Long, Map<String, Object>> directory = new ConcurrentHashMap<>();
-    private final HttpServer directoryServer;
 
     public TestAuth(Endpoints stack) throws IOException {
         Map<String, String> c = new HashMap<>(stack.config());
@@ -46,18 +36,6 @@ public final class TestAuth implements AutoCloseable {
         app = AuthApp.create(config);
         server = Servers.start(config, app);
         http = Http.port(server.port());
-        directoryServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        directoryServer.createContext("/api/v1/users/", ex -> {
-            String id = ex.getRequestURI().getPath().substring("/api/v1/users/".length());
-            Map<String, Object> u;
-            try {
-                u = directory.get(Long.parseLong(id));
-            } catch (NumberFormatException e) {
-                u = null;
-            }
-            reply(ex, u == null ? 404 : 200, u == null ? Map.of("title", "Not found") : u);
-        });
-        directoryServer.start();
     }
 
     public String url() {
@@ -68,8 +46,9 @@ public final class TestAuth implements AutoCloseable {
         return url() + "/.well-known/jwks.json";
     }
 
-    public String directoryUrl() {
-        return "http://127.0.0.1:" + directoryServer.getAddress().getPort();
+    /** host:port of auth's gRPC UserDirectory. */
+    public String grpc() {
+        return "127.0.0.1:" + server.port(AuthApp.GRPC_SOCKET);
     }
 
     /** A new user, registered and logged in through auth's HTTP API. */
@@ -87,21 +66,11 @@ public final class TestAuth implements AutoCloseable {
         if (login.status() != 200) {
             throw new IllegalStateException("login: " + login.status() + " " + login.body());
         }
-        directory.put(id, Map.of("id", id, "username", username, "displayName", displayName, "email", email));
         return new TestUser(id, username, displayName, email, password, login.json().get("accessToken").asText());
-    }
-
-    private static void reply(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = Json.writeString(body).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-        ex.close();
     }
 
     @Override
     public void close() {
-        directoryServer.stop(0);
         server.stop();
         app.close();
     }
