@@ -5,11 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 
-import dev.courier.devstack.DevStack;
+import dev.courier.auth.AuthApp;
 import dev.courier.infra.Endpoints;
 import dev.courier.infra.LocalStack;
 import dev.courier.messenger.MessengerApp;
@@ -18,11 +19,13 @@ import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.server.Servers;
 
 /**
- * The system under test for the benchmarks, in one JVM that can be pinned to a core with
- * {@code taskset}: the devstack on the shared test stack (which it leaves running), plus optional
- * extra messenger replicas on their own ports for the cross-replica measurement.
+ * The system under test for the delivery benchmarks, in one JVM that can be pinned to a core with
+ * {@code taskset}: auth and one or more messenger replicas on the shared test stack (left running).
+ * Stats and notifier are left out on purpose: they consume the shared Kafka topic, which every
+ * engineer's tests fill, and would spend the measured core on other people's backlog.
  *
- * <p>Usage: {@code BenchStack <gatewayPort> <firstServicePort> [extraMessengers]}; prints the ports, runs until killed.
+ * <p>Usage: {@code BenchStack <authPort> [messengers=1]}: messengers listen on the next ports.
+ * Prints the ports and {@code ready}, then runs until killed.
  */
 public final class BenchStack {
 
@@ -30,38 +33,44 @@ public final class BenchStack {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int gateway = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        int servicePort = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        int extra = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int authPort = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        int messengers = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Endpoints infra = LocalStack.shared();
-        DevStack stack = DevStack.start(infra, gateway, servicePort, Target.LOAD_TEST_CONFIG);
-        List<WebServer> replicas = new ArrayList<>();
+        Map<String, String> common = new HashMap<>(infra.config());
+        common.putAll(Target.LOAD_TEST_CONFIG);
+        common.put("courier.auth.grpc.port", "0");
+        // Benchmark accounts are made once (two Argon2id hashes each) and their tokens reused across runs.
+        common.put("courier.auth.access.ttlseconds", "7200");
+        List<WebServer> servers = new ArrayList<>();
         List<CourierApp> apps = new ArrayList<>();
-        for (int i = 0; i < extra; i++) {
-            Map<String, String> overrides = new HashMap<>(infra.config());
-            overrides.putAll(Target.LOAD_TEST_CONFIG);
-            overrides.put("courier.auth.jwks", "http://127.0.0.1:" + stack.port("auth") + "/.well-known/jwks.json");
-            overrides.put("courier.auth.url", "http://127.0.0.1:" + stack.port("auth"));
-            overrides.put("server.port", servicePort == 0 ? "0" : Integer.toString(servicePort + 4 + i));
-            overrides.put("server.host", "127.0.0.1");
-            Config config = Configs.load(MessengerApp.class, overrides);
-            CourierApp app = MessengerApp.create(config);
-            apps.add(app);
-            replicas.add(Servers.start(config, app));
-        }
-        System.out.println("gateway=" + stack.gatewayPort());
-        stack.ports().forEach((name, port) -> System.out.println(name + "=" + port));
-        for (int i = 0; i < replicas.size(); i++) {
-            System.out.println("messenger" + (i + 2) + "=" + replicas.get(i).port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (int i = servers.size() - 1; i >= 0; i--) {
+                servers.get(i).stop();
+                apps.get(i).close();
+            }
+        }, "bench-stack-shutdown"));
+        int auth = start(AuthApp.class, AuthApp::create, common, authPort, servers, apps);
+        System.out.println("auth=" + auth);
+        common.put("courier.auth.jwks", "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
+        common.put("courier.auth.url", "http://127.0.0.1:" + auth);
+        for (int i = 0; i < messengers; i++) {
+            int port = start(MessengerApp.class, MessengerApp::create, common, authPort == 0 ? 0 : authPort + 1 + i, servers, apps);
+            System.out.println("messenger" + (i + 1) + "=" + port);
         }
         System.out.println("ready");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            replicas.forEach(WebServer::stop);
-            apps.forEach(CourierApp::close);
-            stack.close();
-            stopped.countDown();
-        }, "bench-stack-shutdown"));
-        stopped.await();
+        new CountDownLatch(1).await();
+    }
+
+    private static int start(Class<?> anchor, Function<Config, CourierApp> factory, Map<String, String> common, int port,
+                             List<WebServer> servers, List<CourierApp> apps) {
+        Map<String, String> overrides = new HashMap<>(common);
+        overrides.put("server.port", Integer.toString(port));
+        overrides.put("server.host", "127.0.0.1");
+        Config config = Configs.load(anchor, overrides);
+        CourierApp app = factory.apply(config);
+        WebServer server = Servers.start(config, app);
+        apps.add(app);
+        servers.add(server);
+        return server.port();
     }
 }

@@ -10,7 +10,9 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.net.http.HttpClient;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import io.gatling.javaapi.core.Assertion;
@@ -18,7 +20,9 @@ import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 
+import dev.courier.loadtest.delivery.Api;
 import dev.courier.loadtest.flows.Accounts;
+import dev.courier.loadtest.flows.Chat;
 import dev.courier.loadtest.flows.Conversations;
 import dev.courier.loadtest.flows.SeedApi;
 
@@ -31,12 +35,15 @@ import dev.courier.loadtest.flows.SeedApi;
  */
 public class CourierSimulation extends Simulation {
 
-    static final String ALL_FLOWS = "accounts,seed,history";
+    static final String ALL_FLOWS = "accounts,seed,history,chat";
     /** Requests that hash a password (Argon2id): slow on purpose, judged by their own limit. */
     static final List<String> PASSWORD_REQUESTS = List.of("sign up", "log in");
 
     private final Target target = Target.fromSystemProperties();
     private final Profile profile = Profile.fromSystemProperties();
+    /** Public rooms the chat users join, made in {@link #before()}: {@code [roomId, ownerId]}. */
+    private final List<long[]> rooms = new CopyOnWriteArrayList<>();
+    private boolean chat;
 
     public CourierSimulation() {
         Set<String> flows = Arrays.stream(System.getProperty("gatling.flows", ALL_FLOWS).split(","))
@@ -67,6 +74,13 @@ public class CourierSimulation extends Simulation {
                     .injectOpen(rampUsers(profile.readers()).during(seconds)));
             cheapRequests.addAll(List.of("send direct", "list chats", "read history"));
         }
+        if (flows.contains("chat")) {
+            populations.add(scenario("chat over WebSocket")
+                    .exec(Chat.flow(rooms, profile.chatMessagesPerUser(), profile.chatPause()))
+                    .injectOpen(rampUsers(profile.chatUsers()).during(seconds)));
+            cheapRequests.addAll(List.of("join room", "connect", "ready", "message arrives"));
+            chat = true;
+        }
         if (populations.isEmpty()) {
             throw new IllegalArgumentException("No known flow in gatling.flows; known: " + ALL_FLOWS);
         }
@@ -86,6 +100,17 @@ public class CourierSimulation extends Simulation {
     @Override
     public void before() {
         target.start();
+        if (chat) {
+            // One room per chatRoomSize users; their owners are also the users' direct-chat pals.
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Api api = new Api(client, target.baseUrl(), target.baseUrl());
+            int count = Math.max(1, profile.chatUsers() / profile.chatRoomSize());
+            for (int i = 0; i < count; i++) {
+                Api.Account owner = api.signUp(Accounts.newUsername());
+                rooms.add(new long[]{api.createRoom(owner.token(), "lt-" + owner.username()), owner.id()});
+            }
+            System.out.printf("%d rooms ready for %d chat users%n", count, profile.chatUsers());
+        }
     }
 
     @Override

@@ -19,7 +19,8 @@ import java.util.concurrent.Semaphore;
  */
 final class AccountPool {
 
-    private static final long TOKEN_REUSE_SECONDS = 600;
+    /** Reuse a token younger than this ({@code -Dbench.tokenReuseSeconds}; bench/stack.sh issues 2-hour tokens). */
+    private static final long TOKEN_REUSE_SECONDS = Long.getLong("bench.tokenReuseSeconds", 600);
 
     private AccountPool() {
     }

@@ -11,53 +11,61 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The few calls of Courier's public HTTP API the benchmark needs, over java.net.http. */
-final class Api {
+/** The few calls of Courier's public HTTP API the benchmark (and the simulations' set-up) need, over java.net.http. */
+public final class Api {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "lt-bench-Pa55word-9f3b";
 
     private final HttpClient http;
     private final String baseUrl;
+    private final String authUrl;
 
-    Api(HttpClient http, String baseUrl) {
+    public Api(HttpClient http, String baseUrl, String authUrl) {
         this.http = http;
         this.baseUrl = baseUrl;
+        this.authUrl = authUrl;
     }
 
-    record Account(long id, String username, String token) {
+    public record Account(long id, String username, String token) {
     }
 
-    Account signUp(String username) {
-        JsonNode user = call("POST", "/api/v1/auth/register", null,
+    public Account signUp(String username) {
+        JsonNode user = call("POST", authUrl + "/api/v1/auth/register", null,
                 Map.of("username", username, "email", username + "@bench.courier.test", "password", PASSWORD), 201);
-        JsonNode login = call("POST", "/api/v1/auth/login", null, Map.of("login", username, "password", PASSWORD), 200);
+        JsonNode login = call("POST", authUrl + "/api/v1/auth/login", null, Map.of("login", username, "password", PASSWORD), 200);
         return new Account(user.get("id").asLong(), username, login.get("accessToken").asText());
     }
 
     /** Logs an existing account in again (a fresh access token). */
     Account logIn(long id, String username) {
-        JsonNode login = call("POST", "/api/v1/auth/login", null, Map.of("login", username, "password", PASSWORD), 200);
+        JsonNode login = call("POST", authUrl + "/api/v1/auth/login", null, Map.of("login", username, "password", PASSWORD), 200);
         return new Account(id, username, login.get("accessToken").asText());
     }
 
-    long createRoom(String token, String name) {
-        return call("POST", "/api/v1/rooms", token, Map.of("name", name, "private", false), 201).get("id").asLong();
+    public long createRoom(String token, String name) {
+        return call("POST", baseUrl + "/api/v1/rooms", token, Map.of("name", name, "isPrivate", false), 201).get("id").asLong();
     }
 
     void join(String token, long roomId) {
-        call("POST", "/api/v1/rooms/" + roomId + "/join", token, Map.of(), 200, 201, 204);
+        call("POST", baseUrl + "/api/v1/rooms/" + roomId + "/join", token, Map.of(), 200, 201, 204);
     }
 
     /** A durable send: the 2xx arrives after the commit. */
     void send(String token, long conversationId, String clientId, String text) {
-        call("POST", "/api/v1/chats/" + conversationId + "/messages", token, Map.of("clientId", clientId, "text", text), 201, 200);
+        call("POST", baseUrl + "/api/v1/chats/" + conversationId + "/messages", token, Map.of("clientId", clientId, "text", text), 201, 200);
     }
 
-    JsonNode call(String method, String path, String token, Object body, int... expected) {
+    /** The first message to a user creates the direct chat; returns its conversation id. */
+    long sendDirect(String token, long toUserId, String clientId, String text) {
+        return call("POST", baseUrl + "/api/v1/messages", token, Map.of("toUserId", toUserId, "clientId", clientId, "text", text), 201)
+                .get("conversationId").asLong();
+    }
+
+    JsonNode call(String method, String url, String token, Object body, int... expected) {
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                    .timeout(Duration.ofSeconds(30))
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -71,9 +79,9 @@ final class Api {
                     return res.body().isEmpty() ? JSON.nullNode() : JSON.readTree(res.body());
                 }
             }
-            throw new IllegalStateException(method + " " + path + " answered " + res.statusCode() + ": " + res.body());
+            throw new IllegalStateException(method + " " + url + " answered " + res.statusCode() + ": " + res.body());
         } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+            throw new IllegalStateException(method + " " + url + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);

@@ -52,8 +52,9 @@ public final class DeliveryBench {
         this.o = o;
         // One client for every socket and request; its callbacks run on virtual threads.
         this.http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).build();
-        this.api = new Api(http, o.url());
+        this.api = new Api(http, o.url(), o.authUrl());
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,15 +65,32 @@ public final class DeliveryBench {
     }
 
     private void run() throws Exception {
-        int users = o.rooms() * o.members();
+        int users = o.mode().equals("sends") ? 2 * o.senders() : o.rooms() * o.members();
         long t0 = System.nanoTime();
         List<Api.Account> accounts = AccountPool.ensure(api, users, o.accounts(), o.setupConcurrency());
         log("%d accounts ready in %.1f s", users, secondsSince(t0));
         switch (o.mode()) {
-            case "deliver", "sends" -> rooms(accounts);
+            case "deliver" -> rooms(accounts);
+            case "sends" -> sends(accounts);
             case "idle" -> idle(accounts);
             default -> throw new IllegalArgumentException("mode is deliver, sends or idle, not " + o.mode());
         }
+    }
+
+    /** Closed-loop durable sends: sender s (account 2s) writes to its pal (account 2s+1) in their direct chat. */
+    private void sends(List<Api.Account> accounts) throws Exception {
+        long[] chats = new long[o.senders()];
+        for (int s = 0; s < o.senders(); s++) {
+            chats[s] = api.sendDirect(accounts.get(2 * s).token(), accounts.get(2 * s + 1).id(), UUID.randomUUID().toString(), "hello");
+        }
+        measure(List.of(), running -> {
+            List<Runnable> loops = new ArrayList<>();
+            for (int s = 0; s < o.senders(); s++) {
+                int sender = s;
+                loops.add(() -> sendClosedLoop(2 * sender, accounts.get(2 * sender).token(), chats[sender], running));
+            }
+            return loops;
+        });
     }
 
     /** Rooms of M members; member i of room r is account r*M+i; member 0 creates the room. */
@@ -85,7 +103,7 @@ public final class DeliveryBench {
                 int room = r;
                 joins.add(CompletableFuture.runAsync(() -> {
                     Api.Account owner = accounts.get(room * o.members());
-                    roomIds[room] = api.createRoom(owner.token(), "bench-" + UUID.randomUUID());
+                    roomIds[room] = api.createRoom(owner.token(), "bench-" + UUID.randomUUID().toString().substring(0, 13));
                     for (int i = 1; i < o.members(); i++) {
                         api.join(accounts.get(room * o.members() + i).token(), roomIds[room]);
                     }
@@ -95,27 +113,25 @@ public final class DeliveryBench {
         }
         log("%d rooms of %d members in %.1f s", o.rooms(), o.members(), secondsSince(t0));
 
-        List<BenchSocket> sockets = new ArrayList<>();
-        if (o.mode().equals("deliver")) {
-            sockets = connect(accounts, 1);
-        }
+        List<BenchSocket> sockets = connect(accounts, 1);
+        measure(sockets, running -> {
+            List<Runnable> loops = new ArrayList<>();
+            for (int m = 0; m < accounts.size(); m++) {
+                int member = m;
+                loops.add(() -> sendAtRate(member, accounts.get(member).token(), roomIds[member / o.members()], running));
+            }
+            return loops;
+        });
+    }
+
+    private void measure(List<BenchSocket> sockets, java.util.function.Function<AtomicBoolean, List<Runnable>> load) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Histogram> perSecond = new ArrayList<>();
         Histogram total = new Histogram(MAX_NANOS, 3);
         Histogram totalCross = new Histogram(MAX_NANOS, 3);
         Histogram totalSend = new Histogram(MAX_NANOS, 3);
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            if (o.mode().equals("deliver")) {
-                for (int m = 0; m < accounts.size(); m++) {
-                    int member = m;
-                    senders.submit(() -> sendAtRate(member, accounts.get(member).token(), roomIds[member / o.members()], running));
-                }
-            } else {
-                for (int s = 0; s < o.senders(); s++) {
-                    int member = (s % o.rooms()) * o.members();
-                    senders.submit(() -> sendClosedLoop(member, accounts.get(member).token(), roomIds[member / o.members()], running));
-                }
-            }
+            load.apply(running).forEach(senders::submit);
             long start = System.nanoTime();
             long measureFrom = start + TimeUnit.SECONDS.toNanos(o.warmup());
             long end = measureFrom + TimeUnit.SECONDS.toNanos(o.duration());
@@ -156,29 +172,29 @@ public final class DeliveryBench {
         }
     }
 
-    private void sendAtRate(int member, String token, long roomId, AtomicBoolean running) {
+    private void sendAtRate(int member, String token, long conversationId, AtomicBoolean running) {
         long periodNanos = (long) (1e9 / o.rate());
         // A random phase, so members do not all send in the same millisecond.
         long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
         long seq = 0;
         while (running.get()) {
             LockSupport.parkNanos(next - System.nanoTime());
-            sendOne(member, token, roomId, seq++);
+            sendOne(member, token, conversationId, seq++);
             next += periodNanos;
         }
     }
 
-    private void sendClosedLoop(int member, String token, long roomId, AtomicBoolean running) {
+    private void sendClosedLoop(int member, String token, long conversationId, AtomicBoolean running) {
         long seq = 0;
         while (running.get()) {
-            sendOne(member, token, roomId, seq++);
+            sendOne(member, token, conversationId, seq++);
         }
     }
 
-    private void sendOne(int member, String token, long roomId, long seq) {
+    private void sendOne(int member, String token, long conversationId, long seq) {
         long t = System.nanoTime();
         try {
-            api.send(token, roomId, UUID.randomUUID().toString(), "bench:" + t + ":" + member + ":" + seq);
+            api.send(token, conversationId, UUID.randomUUID().toString(), "bench:" + t + ":" + member + ":" + seq);
             sendLatency.recordValue(Math.min(System.nanoTime() - t, MAX_NANOS));
             sent.incrementAndGet();
         } catch (RuntimeException e) {

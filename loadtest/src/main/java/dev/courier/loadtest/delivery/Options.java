@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param mode      {@code deliver} (rooms send at a rate; send-to-delivery latency), {@code sends}
  *                  (closed-loop durable sends as fast as they commit), {@code idle} (hold many sockets)
- * @param url       the HTTP base (gateway or ingress) for accounts, rooms and sends
+ * @param url       the HTTP base (gateway, ingress or a messenger) for rooms and sends
+ * @param authUrl   the HTTP base for sign-up and login ({@code auth=}, default: {@code url})
  * @param wsUrls    WebSocket URLs; members are spread over them round-robin (two messenger replicas)
  * @param rooms     R rooms
  * @param members   M members per room, one socket each ({@code idle}: sockets = rooms x members x socketsPerUser)
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param duration  seconds measured
  * @param out       folder for the report, histogram and plots
  */
-record Options(String mode, String url, List<String> wsUrls, int rooms, int members, double rate, int senders,
+record Options(String mode, String url, String authUrl, List<String> wsUrls, int rooms, int members, double rate, int senders,
                int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency) {
 
     static Options parse(String[] args) {
@@ -39,7 +40,7 @@ record Options(String mode, String url, List<String> wsUrls, int rooms, int memb
         List<String> ws = Arrays.stream(a.getOrDefault("ws", url.replaceFirst("^http", "ws") + "/ws").split(","))
                 .map(String::strip).toList();
         Path out = Path.of(a.getOrDefault("out", "target/bench/" + mode + "-" + System.currentTimeMillis() / 1000));
-        return new Options(mode, url, ws,
+        return new Options(mode, url, a.getOrDefault("auth", url).replaceAll("/$", ""), ws,
                 Integer.parseInt(a.getOrDefault("rooms", "100")),
                 Integer.parseInt(a.getOrDefault("members", "10")),
                 Double.parseDouble(a.getOrDefault("rate", "1")),

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the delivery benchmark client pinned to the load-generator core (LOADGEN_CPU, default 1).
+#   loadtest/bench/run.sh mode=deliver url=http://127.0.0.1:18080 rooms=100 members=10 rate=1 ...
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+module=$(cd "$here/.." && pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+cd "$module"
+exec taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-10}" "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseParallelGC -Dbench.tokenReuseSeconds=${TOKEN_REUSE_SECONDS:-6000} \
+  -cp "target/classes:$(cat target/test-classpath.txt)" dev.courier.loadtest.delivery.DeliveryBench "$@"
