@@ -50,11 +50,21 @@ public final class RateLimiter {
      */
     public void hit(String account, String address) {
         long retryAccount = account == null ? 0 : count("account", account.toLowerCase(Locale.ROOT), perAccount);
-        long retryAddress = count("address", address, perAddress);
+        long retryAddress = address == null || loopback(address) ? 0 : count("address", address, perAddress);
         long retry = Math.max(retryAccount, retryAddress);
         if (retry > 0) {
             throw ProblemException.tooManyRequests(Duration.ofSeconds(retry));
         }
+    }
+
+    /**
+     * A loopback peer is a proxy on the same host or a local test run: every client would share that
+     * one address, so limiting it would throttle everyone at once. Per-account limits still apply;
+     * behind a real proxy, trustproxy gives the clients' own addresses.
+     */
+    static boolean loopback(String address) {
+        return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
+                || address.startsWith("/127.") || address.equals("localhost");
     }
 
     /** Returns 0 when within the limit, else the seconds until the window resets. */

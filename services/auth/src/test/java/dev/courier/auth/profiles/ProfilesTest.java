@@ -58,6 +58,20 @@ class ProfilesTest {
     }
 
     @Test
+    void oneUserCannotReadOrChangeAnothersPrivateProfile() {
+        AuthServer.TestUser alice = auth.register();
+        AuthServer.TestUser bob = auth.register();
+        Map<String, String> asBob = AuthServer.bearer(auth.login(bob.username(), AuthServer.PASSWORD).get("accessToken").asText());
+        assertThat(http.get("/api/v1/users/me", asBob).json().get("id").asLong(), is(bob.id()));
+        Http.Response patched = http.method("PATCH", "/api/v1/users/me", Map.of("displayName", "Not Alice"), asBob);
+        assertThat(patched.json().get("id").asLong(), is(bob.id()));
+        // There is no route that takes another user's id for writing.
+        assertThat(http.method("PATCH", "/api/v1/users/" + alice.id(), Map.of("displayName", "Hacked"), asBob).status(), is(404));
+        assertThat(http.get("/api/v1/users/" + alice.id(), asBob).json().get("displayName").asText(), is(alice.username()));
+        assertThat(http.get("/api/v1/users/" + alice.id(), asBob).body(), not(containsString(alice.email())));
+    }
+
+    @Test
     void searchFindsUsersByNamePrefixWithoutEmails() {
         String stem = AuthServer.unique("Srch");
         for (int i = 0; i < 3; i++) {

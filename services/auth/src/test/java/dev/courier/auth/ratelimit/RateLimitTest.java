@@ -65,6 +65,13 @@ class RateLimitTest {
     }
 
     @Test
+    void aLoopbackPeerIsNotLimitedPerAddressBecauseEveryLocalClientSharesIt() {
+        for (int i = 0; i < 4; i++) {
+            assertThat(login(AuthServer.unique("nobody"), "wrong password!", Map.of()).status(), is(401));
+        }
+    }
+
+    @Test
     void registrationsFromOneAddressTrip() {
         String address = address();
         register(address);
