@@ -213,6 +213,12 @@ public final class StatsConsumer implements AutoCloseable {
             all.add(r);
             next.merge(r.partition(), r.offset() + 1, Math::max);
         }
+        // Messenger publishes in Kafka transactions: a commit marker takes an offset after the last
+        // record. The consumer's position has moved past it, so store that; otherwise the stored
+        // offset stays one short of the end forever and the group looks behind.
+        for (TopicPartition tp : records.partitions()) {
+            next.merge(tp.partition(), c.position(tp), Math::max);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Outcome outcome = store.inTransaction(tx -> {
             Map<Integer, ProcessedStore.Position> at = store.lock(tx, group, topic, next.keySet());
