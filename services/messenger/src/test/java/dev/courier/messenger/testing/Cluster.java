@@ -61,6 +61,11 @@ public final class Cluster {
             cfg.put("server.port", "0");
             cfg.put("server.host", "127.0.0.1");
             cfg.put("courier.auth.grpc.port", "0");
+            // Every test registers from 127.0.0.1 against one shared Redis: lift the per-address limits.
+            for (String action : new String[] {"register", "login"}) {
+                cfg.put("courier.auth.ratelimit." + action + ".address", "1000000");
+                cfg.put("courier.auth.ratelimit." + action + ".account", "1000000");
+            }
             Config config = Configs.load(AuthApp.class, cfg);
             AuthApp auth = AuthApp.create(config);
             WebServer server = Servers.start(config, auth);
@@ -102,6 +107,56 @@ public final class Cluster {
         MessengerApp app = MessengerApp.create(config);
         WebServer server = Servers.start(config, app);
         return new Node(app, server, Rest.port(server.port()));
+    }
+
+    /**
+     * A messenger in a JVM of its own (so a test can kill it with SIGKILL), on the shared stack.
+     * Returns the process and its port once it answers.
+     */
+    public static Process startMessengerProcess(int port) throws java.io.IOException {
+        Endpoints e = infra();
+        ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.courier.messenger.Main");
+        Map<String, String> env = pb.environment();
+        e.config().forEach((k, v) -> env.put(k.replace('.', '_').toUpperCase(java.util.Locale.ROOT), v));
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SERVER_HOST", "127.0.0.1");
+        env.put("COURIER_AUTH_JWKS", "http://127.0.0.1:" + authPort + "/.well-known/jwks.json");
+        env.put("COURIER_AUTH_URL", "http://127.0.0.1:" + authPort);
+        env.put("COURIER_AUTH_GRPC", "127.0.0.1:" + authGrpcPort);
+        env.put("COURIER_MESSENGER_OUTBOX_POLLMILLIS", "100");
+        pb.redirectErrorStream(true).redirectOutput(java.nio.file.Path.of("target", "messenger-child-" + port + ".log").toFile());
+        Process p = pb.start();
+        long end = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < end) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("The messenger process exited; see target/messenger-child-" + port + ".log");
+            }
+            try {
+                if (Rest.port(port).get("/health/live").status() == 200) {
+                    return p;
+                }
+            } catch (IllegalStateException notYet) {
+                // Not listening yet.
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ie);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("The messenger process did not come up in time");
+    }
+
+    public static int freePort() {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** A fresh user, registered and logged in through auth's HTTP API. */
