@@ -46,7 +46,8 @@ import dev.courier.stats.processing.StatsConsumer;
  * count matches) and a throwaway Kafka topic, never the shared test data.
  *
  * <p>System properties: {@code rows} (10000000), {@code queries} per kind (400), {@code events}
- * for the consumer run (100000).
+ * for the consumer run (100000), {@code phases} after the load ({@code queries,consumer}),
+ * {@code rebuildCounters} (true: rebuild the counters of already loaded rows).
  */
 public final class StatsBench {
 
@@ -60,6 +61,7 @@ public final class StatsBench {
     private final long rows = Long.getLong("rows", 10_000_000L);
     private final int queries = Integer.getInteger("queries", 400);
     private final int events = Integer.getInteger("events", 100_000);
+    private final String phases = System.getProperty("phases", "queries,consumer");
     private final long[][] members = new long[DIRECT + ROOMS][];
     private final Random random = new Random(2026);
 
@@ -101,8 +103,12 @@ public final class StatsBench {
             System.out.printf(Locale.ROOT, "date %s, %d cores, PostgreSQL %s%n", Instant.now(),
                     Runtime.getRuntime().availableProcessors(), version(backing));
             load(backing, url, infra);
-            queries(backing);
-            consumer(backing);
+            if (phases.contains("queries")) {
+                queries(backing);
+            }
+            if (phases.contains("consumer")) {
+                consumer(backing);
+            }
         }
     }
 
