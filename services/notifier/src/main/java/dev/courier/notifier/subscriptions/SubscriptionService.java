@@ -26,6 +26,7 @@ public final class SubscriptionService implements HttpService {
 
     private static final int MAX_ENDPOINT = 2048;
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
+    private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9.]+|\\[.*]");
 
     private final SubscriptionStore store;
     private final TokenVerifier verifier;
@@ -111,6 +112,12 @@ public final class SubscriptionService implements HttpService {
         boolean loopbackHttp = allowLoopbackHttp && scheme.equals("http") && LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
         if (!scheme.equals("https") && !loopbackHttp) {
             throw ProblemException.badField("endpoint", "'endpoint' must be an https URL.");
+        }
+        // Push services are named hosts; an IP literal or localhost would let a caller make the
+        // notifier POST into the internal network.
+        if (!loopbackHttp && (IP_LITERAL.matcher(uri.getHost()).matches() || uri.getHost().contains(":")
+                || LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT)))) {
+            throw ProblemException.badField("endpoint", "'endpoint' must name a push service host, not an address.");
         }
         return endpoint;
     }

@@ -78,6 +78,9 @@ class SubscriptionApiTest {
         assertBad(u, body("http://push.example.net/x", good.p256dh(), good.auth()), "endpoint");
         assertBad(u, body("https://user:pw@push.example.net/x", good.p256dh(), good.auth()), "endpoint");
         assertBad(u, body("not a url", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://10.0.0.7/push/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://[fd00::1]/push/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://localhost/push/x", good.p256dh(), good.auth()), "endpoint");
         assertBad(u, body(null, good.p256dh(), good.auth()), "endpoint");
         assertBad(u, body(good.endpoint(), offCurve, good.auth()), "keys.p256dh");
         assertBad(u, body(good.endpoint(), good.p256dh().substring(4), good.auth()), "keys.p256dh");
