@@ -30,7 +30,8 @@ public final class SessionStore {
 
     /**
      * Atomic rotation: the presented token must be the session's current one. KEYS: old refresh key,
-     * new refresh key. ARGV: session key prefix, new token hash, now (epoch ms), ttl seconds.
+     * new refresh key. ARGV: session key prefix, new token hash, now (epoch ms), ttl seconds, user key
+     * prefix (the user's set of sessions lives as long as its longest-lived session).
      * Returns {"ok", sid, userId} | {"reused", sid} | {"invalid"}.
      */
     private static final String ROTATE = """
@@ -44,6 +45,7 @@ public final class SessionStore {
             redis.call('SET', KEYS[2], v, 'EX', tonumber(ARGV[4]))
             redis.call('HSET', skey, 'refresh', ARGV[2], 'lastUsedAt', ARGV[3])
             redis.call('EXPIRE', skey, tonumber(ARGV[4]))
+            redis.call('EXPIRE', ARGV[5] .. uid .. ':sessions', tonumber(ARGV[4]))
             return {'ok', v, uid}
             """;
 
@@ -83,7 +85,7 @@ public final class SessionStore {
         String newToken = Tokens.random(32);
         String newHash = Tokens.sha256Hex(newToken);
         Object result = redis.eval(ROTATE, List.of(refreshKey(Tokens.sha256Hex(refreshToken)), refreshKey(newHash)),
-                List.of(PREFIX + "session:", newHash, Long.toString(clock.millis()), Long.toString(refreshTtl.toSeconds())));
+                List.of(PREFIX + "session:", newHash, Long.toString(clock.millis()), Long.toString(refreshTtl.toSeconds()), PREFIX + "user:"));
         List<?> r = (List<?>) result;
         return switch (String.valueOf(r.getFirst())) {
             case "ok" -> new Rotation(Rotation.Outcome.ROTATED,

@@ -58,6 +58,17 @@ public final class AuthBenchmark {
             for (int i = 0; i < 5; i++) {
                 auth.http.post("/api/v1/auth/login", body, Map.of());
             }
+            // Same answer, similar time: an unknown login pays a decoy verification.
+            List<Double> wrongPassword = new ArrayList<>();
+            List<Double> unknownUser = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long t = System.nanoTime();
+                auth.http.post("/api/v1/auth/login", Map.of("login", user.username(), "password", "not the password"), Map.of());
+                wrongPassword.add((System.nanoTime() - t) / 1e6);
+                t = System.nanoTime();
+                auth.http.post("/api/v1/auth/login", Map.of("login", AuthServer.unique("nobody"), "password", "not the password"), Map.of());
+                unknownUser.add((System.nanoTime() - t) / 1e6);
+            }
             List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger failures = new AtomicInteger();
             long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -82,7 +93,17 @@ public final class AuthBenchmark {
             }
             pool.shutdown();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            String report = report(cores, hashMs, verifyMs, latencies, failures.get(), elapsed, clients, seconds);
+            String report = report(cores, hashMs, verifyMs, latencies, failures.get(), elapsed, clients, seconds)
+                    + """
+
+                    ## Failed login timing (sequential, interleaved, n=20 each)
+
+                    | case | mean ms | p50 ms | p95 ms |
+                    |---|---|---|---|
+                    | wrong password | %.1f | %.1f | %.1f |
+                    | unknown user | %.1f | %.1f | %.1f |
+                    """.formatted(mean(wrongPassword), pct(wrongPassword, 50), pct(wrongPassword, 95),
+                    mean(unknownUser), pct(unknownUser, 50), pct(unknownUser, 95));
             System.out.println(report);
             write(report);
         }
