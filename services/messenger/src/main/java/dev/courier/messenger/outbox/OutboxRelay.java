@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,10 @@ import dev.courier.platform.kafka.KafkaSettings;
  * most one replica publishes at a time and rows are never published concurrently out of order.
  * Rows are sent in id order through an idempotent, transactional producer (ordering per key
  * survives retries; a batch is visible to read_committed consumers entirely or not at all), and
- * marked sent only after the Kafka transaction committed. When Kafka is away the batch
+ * marked sent only after the Kafka transaction committed. Rows are flagged as attempted (in a
+ * statement committed on its own) before publishing; a later relay that finds attempted rows
+ * pending first checks the topic's tail for their event ids, so a relay killed between the Kafka
+ * commit and the database commit does not cause a duplicate. When Kafka is away the batch
  * fails, the rows stay pending, and the relay retries with exponential backoff: nothing is lost
  * and a later row of a chat is never published before an earlier one.
  */
@@ -38,6 +42,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     private final Database db;
     private final OutboxStore store;
+    private final Reconciler reconciler;
     private final KafkaSettings kafka;
     private final Duration poll;
     private final Duration maxBackoff;
@@ -51,6 +56,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.db = db;
         this.store = store;
         this.kafka = kafka;
+        this.reconciler = new Reconciler(kafka);
         this.poll = poll;
         this.maxBackoff = maxBackoff;
     }
@@ -119,6 +125,25 @@ public final class OutboxRelay implements AutoCloseable {
             if (rows.isEmpty()) {
                 return new Result(0, true);
             }
+            if (rows.stream().anyMatch(OutboxStore.Row::attempted)) {
+                // An earlier attempt may have committed on Kafka without its rows being marked.
+                Set<Long> there = reconciler.published(rows.stream().filter(OutboxStore.Row::attempted).toList());
+                if (!there.isEmpty()) {
+                    List<Long> done = List.copyOf(there);
+                    LOG.log(Level.INFO, "Outbox rows already on Kafka, marked sent without republishing: " + done);
+                    store.markSent(c, done);
+                    rows = rows.stream().filter(r -> !done.contains(r.id())).toList();
+                    if (rows.isEmpty()) {
+                        return new Result(done.size(), true);
+                    }
+                }
+            }
+            List<Long> ids = rows.stream().map(OutboxStore.Row::id).toList();
+            // Committed on its own before publishing, so it survives this transaction dying.
+            db.withConnection(other -> {
+                store.markAttempted(other, ids);
+                return null;
+            });
             Producer<String, byte[]> p = producer();
             // One Kafka transaction per batch: read_committed consumers see the whole batch or
             // none of it, so a failed attempt leaves no partial or duplicate records behind.
@@ -133,10 +158,9 @@ public final class OutboxRelay implements AutoCloseable {
                 abort(p);
                 return new Result(0, false);
             }
-            List<Long> sent = rows.stream().map(OutboxStore.Row::id).toList();
-            store.markSent(c, sent);
-            published.addAndGet(sent.size());
-            return new Result(sent.size(), true);
+            store.markSent(c, ids);
+            published.addAndGet(ids.size());
+            return new Result(ids.size(), true);
         });
     }
 

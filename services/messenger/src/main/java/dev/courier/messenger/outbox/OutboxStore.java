@@ -18,9 +18,11 @@ public final class OutboxStore {
 
     private static final String NEXT_ID = "SELECT nextval('outbox_id_seq')";
     private static final String INSERT = "INSERT INTO outbox (id, conversation_id, payload) VALUES (?, ?, ?)";
+    // No row locks: the relay's advisory lock already makes it the only reader of pending rows.
     private static final String PENDING = """
-            SELECT id, conversation_id, payload FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ? FOR UPDATE
+            SELECT id, conversation_id, payload, attempted_at IS NOT NULL FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?
             """;
+    private static final String MARK_ATTEMPTED = "UPDATE outbox SET attempted_at = now() WHERE id = ANY (?) AND attempted_at IS NULL";
     private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
 
     /** Adds the Kafka event of a message change; the event id is the outbox row's id, prefixed by the type. */
@@ -48,7 +50,7 @@ public final class OutboxStore {
             List<Row> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+                    rows.add(new Row(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBoolean(4)));
                 }
             }
             return rows;
@@ -62,6 +64,15 @@ public final class OutboxStore {
         }
     }
 
-    record Row(long id, long conversationId, byte[] payload) {
+    /** Records, in its own committed statement, that these rows are about to be published. */
+    void markAttempted(Connection c, List<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MARK_ATTEMPTED)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** A pending row; {@code attempted} when an earlier publish may have reached Kafka. */
+    record Row(long id, long conversationId, byte[] payload, boolean attempted) {
     }
 }
