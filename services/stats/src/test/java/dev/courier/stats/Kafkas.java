@@ -88,6 +88,30 @@ public final class Kafkas {
         }
     }
 
+    /**
+     * Stores {@code end} as where {@code group} is in stats' database at {@code dbUrl}, so its
+     * consumer starts there instead of replaying the whole shared topic (which grows with every
+     * test run of every service).
+     */
+    public static void startAt(Endpoints infra, String dbUrl, String group, Map<Integer, Long> end) {
+        try (Connection c = DriverManager.getConnection(dbUrl, infra.dbUser(), infra.dbPassword());
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO stats.consumer_offsets (group_id, topic, partition, next_offset, published_offset)
+                     VALUES (?, ?, ?, ?, ?)""")) {
+            for (var e : end.entrySet()) {
+                ps.setString(1, group);
+                ps.setString(2, Topics.MESSAGES);
+                ps.setInt(3, e.getKey());
+                ps.setLong(4, e.getValue());
+                ps.setLong(5, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** partition -> {next_offset, published_offset} */
     public static Map<Integer, Long[]> positions(Endpoints infra, String dbUrl, String group) {
         try (Connection c = DriverManager.getConnection(dbUrl, infra.dbUser(), infra.dbPassword());

@@ -58,6 +58,7 @@ public final class StatsConsumer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StatsConsumer.class.getName());
 
     private final String topic;
+    private final String processedTopic;
     private final ProcessedStore store;
     private final KafkaSettings kafka;
     private final String group;
@@ -92,12 +93,17 @@ public final class StatsConsumer implements AutoCloseable {
     };
 
     public StatsConsumer(Database db, KafkaSettings kafka, String group, int maxPoll, Hooks hooks, Clock clock) {
-        this(db, kafka, Topics.MESSAGES, group, maxPoll, hooks, clock);
+        this(db, kafka, Topics.MESSAGES, Topics.MESSAGES_PROCESSED, group, maxPoll, hooks, clock);
     }
 
-    /** A consumer of another topic with the same contract (the benchmark's). */
-    public StatsConsumer(Database db, KafkaSettings kafka, String topic, String group, int maxPoll, Hooks hooks, Clock clock) {
+    /**
+     * A consumer of other topics with the same contracts (the benchmark's, or a test replay whose
+     * marks must not reach messenger).
+     */
+    public StatsConsumer(Database db, KafkaSettings kafka, String topic, String processedTopic, String group, int maxPoll,
+                         Hooks hooks, Clock clock) {
         this.topic = topic;
+        this.processedTopic = processedTopic;
         this.store = new ProcessedStore(db);
         this.kafka = kafka;
         this.group = group;
@@ -287,10 +293,10 @@ public final class StatsConsumer implements AutoCloseable {
         c.commitAsync(commit, null);
     }
 
-    private static Future<?> send(Producer<String, byte[]> producer, long messageId, long conversationId, Instant at) {
+    private Future<?> send(Producer<String, byte[]> producer, long messageId, long conversationId, Instant at) {
         var event = new MessageProcessedEvent(MessageProcessedEvent.SCHEMA_VERSION, "processed-" + messageId,
                 messageId, conversationId, at);
-        return producer.send(new ProducerRecord<>(Topics.MESSAGES_PROCESSED, Long.toString(conversationId), Json.write(event)));
+        return producer.send(new ProducerRecord<>(processedTopic, Long.toString(conversationId), Json.write(event)));
     }
 
     private MessageEvent parse(ConsumerRecord<String, byte[]> r) {

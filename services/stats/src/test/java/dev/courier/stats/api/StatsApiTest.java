@@ -23,6 +23,7 @@ import dev.courier.infra.Endpoints;
 import dev.courier.infra.LocalStack;
 import dev.courier.platform.config.Configs;
 import dev.courier.platform.events.Topics;
+import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.Servers;
 import dev.courier.platform.testing.Http;
 import dev.courier.stats.Kafkas;
@@ -78,15 +79,16 @@ class StatsApiTest {
         cfg.put("courier.stats.group", group);
         Config config = Configs.load(StatsApp.class, cfg);
         app = StatsApp.create(config);
-        server = Servers.start(config, app);
-        http = Http.port(server.port());
+        try (var backing = Backing.open(config, "stats", StatsApp.class)) {
+            Kafkas.startAt(infra, infra.dbUrl(), group, Kafkas.endOffsets(backing.admin(), Topics.MESSAGES));
+            server = Servers.start(config, app);
+            http = Http.port(server.port());
 
-        alice = register(false);
-        bob = register(false);
-        User carol = register(false);
-        admin = register(true);
-        traffic = new Traffic(21, List.of(alice.id(), bob.id(), carol.id()), 120, WINDOW);
-        try (var backing = dev.courier.platform.server.Backing.open(config, "stats", StatsApp.class)) {
+            alice = register(false);
+            bob = register(false);
+            User carol = register(false);
+            admin = register(true);
+            traffic = new Traffic(21, List.of(alice.id(), bob.id(), carol.id()), 120, WINDOW);
             Kafkas.produce(backing.kafka(), traffic.events);
             Kafkas.awaitCounted(infra, infra.dbUrl(), group, Kafkas.endOffsets(backing.admin(), Topics.MESSAGES), Duration.ofSeconds(120));
         }

@@ -14,6 +14,8 @@ import io.helidon.webserver.WebServer;
 
 import dev.courier.infra.LocalStack;
 import dev.courier.platform.config.Configs;
+import dev.courier.platform.events.Topics;
+import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.Servers;
 import dev.courier.platform.testing.Http;
 import dev.courier.stats.Kafkas;
@@ -38,10 +40,14 @@ class StatsServerTest {
         Map<String, String> overrides = new HashMap<>(LocalStack.shared().config());
         overrides.put("server.port", "0");
         overrides.put("server.host", "127.0.0.1");
-        overrides.put("courier.stats.group", "stats-test-server-" + System.nanoTime());
+        String group = "stats-test-server-" + System.nanoTime();
+        overrides.put("courier.stats.group", group);
         overrides.put("courier.auth.jwks", "http://127.0.0.1:9/.well-known/jwks.json");
         Config config = Configs.load(StatsApp.class, overrides);
         app = StatsApp.create(config);
+        try (var backing = Backing.open(config, "stats", StatsApp.class)) {
+            Kafkas.startAt(LocalStack.shared(), LocalStack.shared().dbUrl(), group, Kafkas.endOffsets(backing.admin(), Topics.MESSAGES));
+        }
         server = Servers.start(config, app);
         http = Http.port(server.port());
     }

@@ -43,7 +43,7 @@ import dev.courier.stats.processing.StatsConsumer;
  * Query latency over 10 million processed messages, and the consumer's messages per second.
  * Not a test: run it by hand (see services/stats/BENCHMARK.md). It uses its own database
  * {@code courier_bench} on the local PostgreSQL (bulk-loaded once with COPY, reused while its row
- * count matches) and a throwaway Kafka topic, never the shared test data.
+ * count matches) and throwaway Kafka topics (its events and their marks), never the shared test data.
  *
  * <p>System properties: {@code rows} (10000000), {@code queries} per kind (400), {@code events}
  * for the consumer run (100000), {@code phases} after the load ({@code queries,consumer}),
@@ -379,7 +379,9 @@ public final class StatsBench {
 
     private void consumer(Backing backing) throws Exception {
         String topic = "courier.bench.messages." + System.nanoTime();
-        backing.admin().createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        String processed = topic + ".processed";
+        backing.admin().createTopics(List.of(new NewTopic(topic, 6, (short) 1), new NewTopic(processed, 6, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
         try {
             long base = 1_000_000_000_000L + System.nanoTime() % 1_000_000_000_000L;
             long when = 1_924_992_000L; // 2031, outside the queried data
@@ -399,7 +401,7 @@ public final class StatsBench {
             Map<Integer, Long> end = Kafkas.endOffsets(backing.admin(), topic);
             String group = "stats-bench-" + System.nanoTime();
             long t = System.nanoTime();
-            try (StatsConsumer c = new StatsConsumer(backing.db(), backing.kafka(), topic, group, 500,
+            try (StatsConsumer c = new StatsConsumer(backing.db(), backing.kafka(), topic, processed, group, 500,
                     StatsConsumer.NONE, Clock.systemUTC())) {
                 c.start();
                 awaitCounted(backing, topic, group, end);
@@ -408,7 +410,7 @@ public final class StatsBench {
             System.out.printf(Locale.ROOT, "%nconsumer: %,d message.created events (avg %.2f recipients) counted and marked in %.1f s: %,.0f messages/s (batches of 500, into the %,d-row table)%n",
                     events, averageRecipients(), s, events / s, rows);
         } finally {
-            backing.admin().deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            backing.admin().deleteTopics(List.of(topic, processed)).all().get(30, TimeUnit.SECONDS);
         }
     }
 
