@@ -40,6 +40,7 @@ import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
 import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.notifier.web.WebPage;
+import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
@@ -94,8 +95,9 @@ public final class NotifierApp implements CourierApp {
                 new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"))), clock);
         var props = backing.kafka().consumer(notifier.get("kafka.group").asString().orElse("courier-notifier"), "courier-notifier");
         props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
-        this.consumer = new MessageConsumer(props, new ProcessedEvents(backing.db()), dispatcher, workers,
-                notifier.get("dispatch.concurrency").asInt().orElse(16));
+        this.consumer = new MessageConsumer(props, notifier.get("kafka.topic").asString().orElse(Topics.MESSAGES),
+                new ProcessedEvents(backing.db()), dispatcher, workers,
+                notifier.get("dispatch.concurrency").asInt().orElse(8));
         this.openapi = resource("openapi/notifier.yaml");
     }
 

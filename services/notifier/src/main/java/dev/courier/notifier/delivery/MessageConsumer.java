@@ -17,7 +17,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 import dev.courier.platform.events.MessageEvent;
-import dev.courier.platform.events.Topics;
 import dev.courier.platform.http.Json;
 
 /**
@@ -32,6 +31,7 @@ public final class MessageConsumer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MessageConsumer.class.getName());
 
     private final Properties props;
+    private final String topic;
     private final ProcessedEvents processed;
     private final Dispatcher dispatcher;
     private final ExecutorService workers;
@@ -42,12 +42,15 @@ public final class MessageConsumer implements AutoCloseable {
     private Thread thread;
 
     /**
+     * @param topic       {@code courier.messages.v1} (another name only to isolate tests on a shared Kafka)
      * @param workers     runs dispatches (a virtual-thread executor, shared with push retries)
      * @param concurrency events dispatched at once; beyond it the consumer stops polling, so a flood
      *                    of events waits in Kafka instead of exhausting the database pool
      */
-    public MessageConsumer(Properties props, ProcessedEvents processed, Dispatcher dispatcher, ExecutorService workers, int concurrency) {
+    public MessageConsumer(Properties props, String topic, ProcessedEvents processed, Dispatcher dispatcher, ExecutorService workers,
+                           int concurrency) {
         this.props = props;
+        this.topic = topic;
         this.workers = workers;
         this.permits = new Semaphore(concurrency);
         this.processed = processed;
@@ -63,10 +66,29 @@ public final class MessageConsumer implements AutoCloseable {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Keeps consuming until closed; a failure (database down, group kicked us out) restarts the consumer. */
     private void run() {
+        while (running) {
+            try {
+                consume();
+            } catch (WakeupException e) {
+                if (running) {
+                    LOG.log(Level.ERROR, "Consumer woken up unexpectedly", e);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Notification consumer failed; restarting it in a second", e);
+                pause(1000);
+            }
+        }
+    }
+
+    private void consume() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
             consumer = c;
-            c.subscribe(List.of(Topics.MESSAGES), new ConsumerRebalanceListener() {
+            if (!running) {
+                return;
+            }
+            c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 }
@@ -81,18 +103,35 @@ public final class MessageConsumer implements AutoCloseable {
             while (running) {
                 var records = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    handle(r);
+                    handleUntilDone(r);
                 }
                 if (!records.isEmpty()) {
                     c.commitSync();
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.log(Level.ERROR, "Consumer woken up unexpectedly", e);
+        } finally {
+            consumer = null;
+        }
+    }
+
+    /** A record is skipped only when unreadable; a database hiccup retries it rather than losing it. */
+    private void handleUntilDone(ConsumerRecord<String, byte[]> r) {
+        while (running) {
+            try {
+                handle(r);
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Cannot claim event at {0}-{1}@{2}, retrying: {3}", r.topic(), r.partition(), r.offset(), e.toString());
+                pause(1000);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Notification consumer stopped", e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -25,7 +25,6 @@ import dev.courier.infra.LocalStack;
 import dev.courier.notifier.NotifierApp;
 import dev.courier.platform.config.Configs;
 import dev.courier.platform.events.MessageEvent;
-import dev.courier.platform.events.Topics;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.kafka.KafkaSettings;
 import dev.courier.platform.server.Servers;
@@ -34,13 +33,19 @@ import dev.courier.platform.testing.Http;
 /**
  * One notifier per test JVM on a real port, wired to the shared PostgreSQL, Redis, Kafka and
  * GreenMail, with short retry and email windows. Its consumer group is unique to this JVM and
- * starts at the end of the topic, so other engineers' events and old runs do not reach it.
+ * starts at the end of its own events topic (see {@link #TOPIC}), so old runs do not reach it.
  */
 public final class Notifier {
 
     /** The email window the tests run with: long enough to batch, short enough to wait out. */
-    public static final Duration EMAIL_WINDOW = Duration.ofSeconds(4);
+    public static final Duration EMAIL_WINDOW = Duration.ofSeconds(6);
     public static final int PUSH_ATTEMPTS = 3;
+    /**
+     * Message events in the contract's exact format, on a topic of the notifier's tests: the shared
+     * Kafka also carries every other engineer's test traffic on courier.messages.v1, which would
+     * queue ahead of these tests' events and make their timings meaningless.
+     */
+    public static final String TOPIC = "courier.messages.v1.notifier-test";
 
     private static Notifier instance;
 
@@ -71,7 +76,12 @@ public final class Notifier {
         c.put("courier.notifier.email.flushmillis", "500");
         c.put("courier.notifier.kafka.group", "courier-notifier-test-" + UUID.randomUUID());
         c.put("courier.notifier.kafka.offsetreset", "latest");
+        c.put("courier.notifier.kafka.topic", TOPIC);
         var config = Configs.load(NotifierApp.class, c);
+        KafkaSettings kafka = KafkaSettings.from(config.get("courier.kafka"));
+        try (var admin = kafka.admin()) {
+            kafka.ensureTopics(admin, List.of(TOPIC));
+        }
         app = NotifierApp.create(config);
         server = Servers.start(config, app);
         if (!app.awaitConsumer(Duration.ofSeconds(60))) {
@@ -79,7 +89,7 @@ public final class Notifier {
         }
         http = Http.port(server.port());
         redis = new JedisPooled(java.net.URI.create(stack.redisUrl()));
-        producer = new KafkaProducer<>(KafkaSettings.from(config.get("courier.kafka")).producer("notifier-test"));
+        producer = new KafkaProducer<>(kafka.producer("notifier-test"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             producer.close(Duration.ofSeconds(2));
             server.stop();
@@ -121,7 +131,7 @@ public final class Notifier {
 
     public void produce(MessageEvent e) {
         try {
-            producer.send(new ProducerRecord<>(Topics.MESSAGES, Long.toString(e.conversationId()), Json.write(e))).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(TOPIC, Long.toString(e.conversationId()), Json.write(e))).get(10, TimeUnit.SECONDS);
         } catch (Exception ex) {
             throw new IllegalStateException("Cannot produce " + e.eventId(), ex);
         }
