@@ -76,4 +76,47 @@ class ChartRenderTest {
                 "Secret/courier-secrets", "Ingress/courier", "Ingress/courier-ws",
                 "NetworkPolicy/courier-auth", "NetworkPolicy/courier-postgresql", "Pod/courier-test-messaging"));
     }
+
+    @Test
+    void ingressRoutesEveryPublicPathToItsServiceAndGivesTheWebSocketLongTimeouts() {
+        List<K8sObject> objects = Charts.render(Map.of());
+        Map<String, String> routes = new java.util.HashMap<>();
+        for (K8sObject o : objects) {
+            if (!o.kind().equals("Ingress")) {
+                continue;
+            }
+            for (Object rule : Manifests.list(Manifests.at(o.body(), "spec", "rules"))) {
+                assertThat(Manifests.map(rule).get("host"), is("courier.local"));
+                for (Object p : Manifests.list(Manifests.at(rule, "http", "paths"))) {
+                    routes.put((String) Manifests.map(p).get("path"), (String) Manifests.at(p, "backend", "service", "name"));
+                }
+            }
+            assertThat(Manifests.at(o.body(), "spec", "tls") != null, is(true));
+        }
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("/api/v1/auth", "courier-auth"), Map.entry("/api/v1/users", "courier-auth"),
+                Map.entry("/.well-known/jwks.json", "courier-auth"), Map.entry("/register", "courier-auth"), Map.entry("/auth", "courier-auth"),
+                Map.entry("/api/v1/chats", "courier-messenger"), Map.entry("/api/v1/rooms", "courier-messenger"),
+                Map.entry("/api/v1/messages", "courier-messenger"), Map.entry("/api/v1/sync", "courier-messenger"),
+                Map.entry("/ws", "courier-messenger"), Map.entry("/send", "courier-messenger"),
+                Map.entry("/chat", "courier-messenger"), Map.entry("/chats", "courier-messenger"),
+                Map.entry("/api/v1/stats", "courier-stats"), Map.entry("/MessagesReceived", "courier-stats"),
+                Map.entry("/MessagesReceivedByUser", "courier-stats"), Map.entry("/MessagesSentByUser", "courier-stats"),
+                Map.entry("/api/v1/push", "courier-notifier"), Map.entry("/api/v1/notifications", "courier-notifier"),
+                Map.entry("/app", "courier-notifier"), Map.entry("/sw.js", "courier-notifier"), Map.entry("/", "courier-notifier"));
+        assertThat(routes, is(expected));
+        K8sObject ws = objects.stream().filter(o -> o.kind().equals("Ingress") && o.name().equals("courier-ws")).findFirst().orElseThrow();
+        assertThat(Manifests.at(ws.body(), "metadata", "annotations", "nginx.ingress.kubernetes.io/proxy-read-timeout"), is("3600"));
+    }
+
+    @Test
+    void messengerDrainsWebSocketsLongerThanItWaitsBeforeStopping() {
+        K8sObject messenger = Charts.render(Map.of()).stream()
+                .filter(o -> o.kind().equals("Deployment") && o.name().equals("courier-messenger")).findFirst().orElseThrow();
+        Object grace = Manifests.at(messenger.body(), "spec", "template", "spec", "terminationGracePeriodSeconds");
+        Object container = Manifests.list(Manifests.at(messenger.body(), "spec", "template", "spec", "containers")).getFirst();
+        Object preStop = Manifests.at(container, "lifecycle", "preStop", "sleep", "seconds");
+        assertThat((Integer) grace >= 60, is(true));
+        assertThat((Integer) preStop < (Integer) grace, is(true));
+    }
 }
