@@ -315,10 +315,39 @@ final class Connection implements WsListener {
         LOG.log(Level.INFO, "Disconnecting a client that cannot keep up");
         WsSession s = session;
         closed = true;
-        if (s != null) {
-            s.close(TOO_SLOW, "too slow; resume from your cursor");
-        }
         finish();
+        if (s != null) {
+            // The close frame may never get through a full buffer: drop the connection soon anyway.
+            Thread.ofVirtual().start(() -> {
+                try {
+                    s.close(TOO_SLOW, "too slow; resume from your cursor");
+                } catch (RuntimeException ignored) {
+                    // Already broken.
+                }
+            });
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                hardClose(s);
+            });
+        }
+    }
+
+    /**
+     * Closes the TCP connection under a socket from any thread (WsSession.terminate only works on
+     * the connection's own thread), which also ends Helidon's reader for it.
+     */
+    private static void hardClose(WsSession s) {
+        try {
+            if (s.socketContext() instanceof io.helidon.webserver.ConnectionContext cc) {
+                cc.serverSocket().close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Could not close the socket: " + e);
+        }
     }
 
     /** Called by the hub's sweeper: heals lost signals, closes dead, stuck or unauthenticated sockets. */
@@ -338,10 +367,10 @@ final class Connection implements WsListener {
             LOG.log(Level.INFO, "Closing a silent WebSocket");
             WsSession s = session;
             closed = true;
-            if (s != null) {
-                s.terminate();
-            }
             finish();
+            if (s != null) {
+                hardClose(s);
+            }
             return;
         }
         if (caller != null) {
@@ -398,11 +427,7 @@ final class Connection implements WsListener {
             closed = true;
             WsSession s = session;
             if (s != null) {
-                try {
-                    s.terminate();
-                } catch (RuntimeException ignored) {
-                    // Already gone.
-                }
+                hardClose(s);
             }
             finish();
         }

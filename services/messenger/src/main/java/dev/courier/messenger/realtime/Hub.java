@@ -148,7 +148,11 @@ public final class Hub implements AutoCloseable {
             }
             for (Set<Connection> set : byUser.values()) {
                 for (Connection c : set) {
-                    c.sweep();
+                    try {
+                        c.sweep();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Sweeping a socket failed: " + e);
+                    }
                 }
             }
         }
