@@ -7,4 +7,4 @@ module=$(cd "$here/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 cd "$module"
 exec taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-10}" "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseParallelGC -Dbench.tokenReuseSeconds=${TOKEN_REUSE_SECONDS:-6000} \
-  -cp "target/classes:$(cat target/test-classpath.txt)" dev.courier.loadtest.delivery.DeliveryBench "$@"
+  -cp "${CLASSES:-target/classes}:$(cat target/test-classpath.txt)" dev.courier.loadtest.delivery.DeliveryBench "$@"

@@ -21,6 +21,11 @@ final class BenchSocket implements WebSocket.Listener {
 
     interface Sink {
         void delivered(long latencyNanos, int sender, int receiver, boolean crossReplica);
+
+        /** The server acknowledged a send made over this socket (after its commit). */
+        void acknowledged(long latencyNanos);
+
+        void failed(String frame);
     }
 
     final int member;
@@ -52,10 +57,16 @@ final class BenchSocket implements WebSocket.Listener {
         partial.append(data);
         if (last) {
             frames.incrementAndGet();
+            boolean ack = partial.indexOf("\"type\":\"ack\"") >= 0;
+            if (partial.indexOf("\"type\":\"error\"") >= 0) {
+                sink.failed(partial.toString());
+            }
             Matcher m = MARK.matcher(partial);
             while (m.find()) {
                 int sender = Integer.parseInt(m.group(2));
-                if (sender != member) {
+                if (ack && sender == member) {
+                    sink.acknowledged(now - Long.parseLong(m.group(1)));
+                } else if (!ack && sender != member) {
                     sink.delivered(now - Long.parseLong(m.group(1)), sender, member, replicaOfMember[sender] != replica);
                 }
             }
@@ -63,6 +74,11 @@ final class BenchSocket implements WebSocket.Listener {
         }
         ws.request(1);
         return null;
+    }
+
+    /** Sends one frame; a sender thread owns its socket, so sends never overlap. */
+    void send(String frame) {
+        socket.sendText(frame, true).join();
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class DeliveryBench {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
+    private volatile List<BenchSocket> memberSockets = List.of();
 
     private DeliveryBench(Options o) {
         this.o = o;
@@ -77,11 +78,15 @@ public final class DeliveryBench {
         }
     }
 
-    /** Closed-loop durable sends: sender s (account 2s) writes to its pal (account 2s+1) in their direct chat. */
+    /**
+     * Closed-loop durable sends: sender s (account 2s) writes to a room shared with one pal (account
+     * 2s+1), the same two-member fan-out as a direct chat without the user-directory lookup.
+     */
     private void sends(List<Api.Account> accounts) throws Exception {
         long[] chats = new long[o.senders()];
         for (int s = 0; s < o.senders(); s++) {
-            chats[s] = api.sendDirect(accounts.get(2 * s).token(), accounts.get(2 * s + 1).id(), UUID.randomUUID().toString(), "hello");
+            chats[s] = api.createRoom(accounts.get(2 * s).token(), "bench-" + UUID.randomUUID().toString().substring(0, 13));
+            api.join(accounts.get(2 * s + 1).token(), chats[s]);
         }
         measure(List.of(), running -> {
             List<Runnable> loops = new ArrayList<>();
@@ -114,6 +119,7 @@ public final class DeliveryBench {
         log("%d rooms of %d members in %.1f s", o.rooms(), o.members(), secondsSince(t0));
 
         List<BenchSocket> sockets = connect(accounts, 1);
+        memberSockets = sockets;
         measure(sockets, running -> {
             List<Runnable> loops = new ArrayList<>();
             for (int m = 0; m < accounts.size(); m++) {
@@ -193,8 +199,16 @@ public final class DeliveryBench {
 
     private void sendOne(int member, String token, long conversationId, long seq) {
         long t = System.nanoTime();
+        String text = "bench:" + t + ":" + member + ":" + seq;
+        if (o.sendVia().equals("ws")) {
+            // Counted and timed when the ack arrives (BenchSocket sees the marker in the ack's result).
+            memberSockets.get(member).send("{\"type\":\"send\",\"requestId\":\"" + member + "-" + seq
+                    + "\",\"conversationId\":" + conversationId + ",\"clientId\":\"" + UUID.randomUUID()
+                    + "\",\"text\":\"" + text + "\"}");
+            return;
+        }
         try {
-            api.send(token, conversationId, UUID.randomUUID().toString(), "bench:" + t + ":" + member + ":" + seq);
+            api.send(token, conversationId, UUID.randomUUID().toString(), text);
             sendLatency.recordValue(Math.min(System.nanoTime() - t, MAX_NANOS));
             sent.incrementAndGet();
         } catch (RuntimeException e) {
@@ -215,7 +229,25 @@ public final class DeliveryBench {
         for (int m = 0; m < accounts.size(); m++) {
             for (int k = 0; k < perUser; k++) {
                 int replica = (m * perUser + k) % o.wsUrls().size();
-                BenchSocket socket = new BenchSocket(m, replica, replicaOfMember, this::delivered);
+                BenchSocket socket = new BenchSocket(m, replica, replicaOfMember, new BenchSocket.Sink() {
+                    @Override
+                    public void delivered(long latencyNanos, int sender, int receiver, boolean crossReplica) {
+                        DeliveryBench.this.delivered(latencyNanos, sender, receiver, crossReplica);
+                    }
+
+                    @Override
+                    public void acknowledged(long latencyNanos) {
+                        sendLatency.recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
+                        sent.incrementAndGet();
+                    }
+
+                    @Override
+                    public void failed(String frame) {
+                        if (sendErrors.incrementAndGet() <= 5) {
+                            System.err.println("error frame: " + frame);
+                        }
+                    }
+                });
                 sockets.add(socket);
                 pending.add(socket.connect(http, o.wsUrls().get(replica), accounts.get(m).token()));
                 // Bounded bursts, so the server's accept queue never overflows.
@@ -256,9 +288,9 @@ public final class DeliveryBench {
         all.add(cross);
         long expected = sentCount * (o.members() - 1L);
         StringBuilder r = new StringBuilder();
-        r.append(String.format("mode=%s rooms=%d members=%d rate=%.2f/s/member senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
-                o.mode(), o.rooms(), o.members(), o.rate(), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
-        r.append(String.format("sends: %d (%.1f/s), errors %d; send 2xx latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
+        r.append(String.format("mode=%s sendVia=%s rooms=%d members=%d rate=%.2f/s/member senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
+                o.mode(), o.sendVia(), o.rooms(), o.members(), o.rate(), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
+        r.append(String.format("sends: %d (%.1f/s), errors %d; send acknowledged (HTTP 2xx or ws ack) latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
                 sentCount, sentCount / (double) o.duration(), sendErrors.get(), ms(send, 50), ms(send, 90), ms(send, 99), ms(send, 99.9), send.getMaxValue() / 1e6));
         if (o.mode().equals("deliver")) {
             r.append(String.format("deliveries: %d (%.1f/s) of %d expected (%.3f%%)%n", deliveredCount, deliveredCount / (double) o.duration(),

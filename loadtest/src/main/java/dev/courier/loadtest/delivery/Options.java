@@ -22,9 +22,11 @@ import java.util.Map;
  * @param warmup    seconds of load before measuring
  * @param duration  seconds measured
  * @param out       folder for the report, histogram and plots
+ * @param sendVia   {@code http} (POST /api/v1/chats/{id}/messages, a JWT verified per request) or
+ *                  {@code ws} (a send frame on the member's own socket, acknowledged after the commit)
  */
 record Options(String mode, String url, String authUrl, List<String> wsUrls, int rooms, int members, double rate, int senders,
-               int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency) {
+               int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency, String sendVia) {
 
     static Options parse(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -50,6 +52,7 @@ record Options(String mode, String url, String authUrl, List<String> wsUrls, int
                 Integer.parseInt(a.getOrDefault("duration", "60")),
                 out,
                 Path.of(a.getOrDefault("accounts", "target/bench/accounts.csv")),
-                Integer.parseInt(a.getOrDefault("setupConcurrency", "4")));
+                Integer.parseInt(a.getOrDefault("setupConcurrency", "4")),
+                a.getOrDefault("sendVia", "http"));
     }
 }

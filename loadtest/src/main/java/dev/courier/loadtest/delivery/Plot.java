@@ -33,6 +33,13 @@ final class Plot {
         double[][] series = new double[4][seconds.size()];
         for (int i = 0; i < seconds.size(); i++) {
             Histogram h = seconds.get(i);
+            if (h.getTotalCount() == 0) {
+                // Nothing arrived in that second: a gap in the lines, not a fall to zero.
+                for (double[] s : series) {
+                    s[i] = Double.NaN;
+                }
+                continue;
+            }
             series[0][i] = h.getValueAtPercentile(50) / 1e6;
             series[1][i] = h.getValueAtPercentile(90) / 1e6;
             series[2][i] = h.getValueAtPercentile(99) / 1e6;
@@ -72,7 +79,9 @@ final class Plot {
         }
         for (double[] s : series) {
             for (double v : s) {
-                yMax = Math.max(yMax, v);
+                if (!Double.isNaN(v)) {
+                    yMax = Math.max(yMax, v);
+                }
             }
         }
         yMax = niceCeiling(yMax);
@@ -88,7 +97,8 @@ final class Plot {
         g.drawRect(LEFT, TOP, pw, ph);
         for (int i = 0; i <= 5; i++) {
             int yy = TOP + ph - ph * i / 5;
-            String label = String.format("%.4g", yMax * i / 5);
+            double value = yMax * i / 5;
+            String label = yMax >= 10 ? String.format("%,.0f", value) : String.format("%.2f", value);
             g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), yy + 4);
             String xl = String.format("%.0f", xMax * i / 5);
             int xx = LEFT + pw * i / 5;
@@ -103,6 +113,9 @@ final class Plot {
         for (int s = 0; s < series.length; s++) {
             g.setColor(COLORS[s % COLORS.length]);
             for (int i = 1; i < x.length; i++) {
+                if (Double.isNaN(series[s][i - 1]) || Double.isNaN(series[s][i])) {
+                    continue;
+                }
                 int x1 = LEFT + (int) (pw * x[i - 1] / xMax);
                 int x2 = LEFT + (int) (pw * x[i] / xMax);
                 int y1 = TOP + ph - (int) (ph * series[s][i - 1] / yMax);
