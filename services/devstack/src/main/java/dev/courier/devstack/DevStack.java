@@ -99,6 +99,9 @@ public final class DevStack implements AutoCloseable {
     /** Stops taking traffic, then stops each service (finishing in-flight work), newest first. */
     @Override
     public void close() {
+        for (CourierApp app : apps) {
+            app.drain();
+        }
         if (gateway != null) {
             gateway.stop();
         }

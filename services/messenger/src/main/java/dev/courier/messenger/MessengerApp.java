@@ -131,13 +131,10 @@ public final class MessengerApp implements CourierApp {
         relay.start();
         processed.start();
         hub.start();
-        // Before the server stops accepting: tell every socket to reconnect with its cursor.
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    private final Thread shutdownHook = new Thread(this::drain, "messenger-ws-drain");
-
     /** Tells every socket to reconnect (with its cursor) and refuses new ones; then the node can stop. */
+    @Override
     public void drain() {
         hub.drain();
     }
@@ -154,11 +151,6 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or ran.
-        }
         hub.close();
         processed.close();
         relay.close();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
@@ -17,7 +17,7 @@ import static org.hamcrest.Matchers.is;
 /** The documents a client codes against are served and name every route and frame. */
 class ApiDocsTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     @SuppressWarnings("unchecked")

@@ -8,7 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.platform.events.MessageProcessedEvent;
 import dev.courier.platform.events.Topics;
@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.is;
 /** The stats service's mark, published on courier.messages.processed.v1, shows in history. */
 class ProcessedMarkTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     void aMessageShowsProcessedOnceStatsReportsIt() throws Exception {

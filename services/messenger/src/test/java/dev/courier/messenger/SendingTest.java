@@ -14,7 +14,7 @@ import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.TopicReader;
 import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.events.Topics;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -27,7 +27,7 @@ import static org.hamcrest.Matchers.notNullValue;
 /** Seed 000's API and the durable core: the message, its outbox row and its Kafka event. */
 class SendingTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     void aSentMessageIsStoredAndItsEventReachesKafkaKeyedByChatWithTheRecipients() throws Exception {

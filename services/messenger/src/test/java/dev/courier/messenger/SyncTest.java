@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.is;
 /** The per-user durable event log over REST: ordered, paged, resumable by cursor. */
 class SyncTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     void syncReplaysEveryEventAfterACursorInOrderAndPaged() {

@@ -42,6 +42,7 @@ import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.notifier.web.WebPage;
 import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
+import dev.courier.platform.http.Documents;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.TokenVerifier;
@@ -98,7 +99,7 @@ public final class NotifierApp implements CourierApp {
         this.consumer = new MessageConsumer(props, notifier.get("kafka.topic").asString().orElse(Topics.MESSAGES),
                 new ProcessedEvents(backing.db()), dispatcher, workers,
                 notifier.get("dispatch.concurrency").asInt().orElse(8));
-        this.openapi = resource("openapi/notifier.yaml");
+        this.openapi = Documents.load(NotifierApp.class, "/openapi/notifier.yaml");
     }
 
     public static NotifierApp create(Config config) {
@@ -134,10 +135,7 @@ public final class NotifierApp implements CourierApp {
 
     @Override
     public void ownRouting(HttpRouting.Builder routing) {
-        routing.get("/openapi", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(openapi);
-        });
+        routing.get("/openapi", Documents.yaml(openapi));
     }
 
     @Override
@@ -174,14 +172,4 @@ public final class NotifierApp implements CourierApp {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = NotifierApp.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -16,6 +16,7 @@ import dev.courier.platform.health.Checks;
 import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
+import dev.courier.platform.http.Documents;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.stats.api.SeedStatsService;
 import dev.courier.stats.api.StatsService;
@@ -39,7 +40,7 @@ public final class StatsApp implements CourierApp {
         this.stuckAfter = stuckAfter;
         this.counts = new CountStore(backing.db());
         this.verifier = verifier;
-        this.openapi = resource("openapi/stats.yaml");
+        this.openapi = Documents.load(StatsApp.class, "/openapi/stats.yaml");
     }
 
     public static StatsApp create(Config config) {
@@ -72,10 +73,7 @@ public final class StatsApp implements CourierApp {
 
     @Override
     public void ownRouting(HttpRouting.Builder routing) {
-        routing.get("/openapi", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(openapi);
-        });
+        routing.get("/openapi", Documents.yaml(openapi));
     }
 
     @Override
@@ -104,14 +102,4 @@ public final class StatsApp implements CourierApp {
         backing.close();
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = StatsApp.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.courier.auth.openapi;
 
+import dev.courier.platform.http.Documents;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,20 +18,10 @@ public final class OpenApiEndpoint {
     private final byte[] document;
 
     public OpenApiEndpoint() {
-        try (InputStream in = OpenApiEndpoint.class.getResourceAsStream("openapi.yaml")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.yaml is missing");
-            }
-            document = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        document = Documents.load(OpenApiEndpoint.class, "openapi.yaml");
     }
 
     public void routing(HttpRouting.Builder r, RouteTable t) {
-        t.add(r, Method.GET, "/openapi", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(document);
-        });
+        t.add(r, Method.GET, "/openapi", Documents.yaml(document));
     }
 }

@@ -1,5 +1,7 @@
 package dev.courier.messenger.docs;
 
+import dev.courier.platform.http.Documents;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,28 +15,12 @@ import io.helidon.webserver.http.HttpRouting;
  */
 public final class ApiDocs {
 
-    private final byte[] openapi = load(ApiDocs.class, "openapi.yaml");
-    private final byte[] asyncapi = load(ApiDocs.class, "/asyncapi.yaml");
+    private final byte[] openapi = Documents.load(ApiDocs.class, "openapi.yaml");
+    private final byte[] asyncapi = Documents.load(ApiDocs.class, "/asyncapi.yaml");
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/openapi", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(openapi);
-        });
-        routing.get("/asyncapi", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(asyncapi);
-        });
+        routing.get("/openapi", Documents.yaml(openapi));
+        routing.get("/asyncapi", Documents.yaml(asyncapi));
     }
 
-    static byte[] load(Class<?> anchor, String name) {
-        try (InputStream in = anchor.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.is;
 
 class RoomsTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     private static String name() {
         return "room-" + UUID.randomUUID();

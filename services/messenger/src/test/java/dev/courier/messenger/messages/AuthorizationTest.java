@@ -5,7 +5,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -14,7 +14,7 @@ import static org.hamcrest.Matchers.is;
 /** Nobody reads, edits, deletes, marks or sends in a chat that is not theirs; nothing changes when they try. */
 class AuthorizationTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     void anOutsiderCanNeitherReadNorWriteNorChangeADirectChat() {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 class MessagesTest {
 
-    private final Rest http = Cluster.a().http();
+    private final Http http = Cluster.a().http();
 
     @Test
     void historyIsNewestFirstAndPagesWithBeforeAndAfterCursors() {

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.TopicReader;
 import dev.courier.messenger.testing.WsTestClient;
@@ -49,8 +49,8 @@ class InstanceCrashTest {
         List<Long> fromAlice = Collections.synchronizedList(new ArrayList<>());
         List<Long> fromCarol = Collections.synchronizedList(new ArrayList<>());
         try (TopicReader topic = new TopicReader(Cluster.infra().kafkaBootstrap(), Topics.MESSAGES)) {
-            Thread t1 = Thread.ofVirtual().start(() -> burst(alice, bob, Rest.port(port), survivor.http(), fromAlice, acks, halfway));
-            Thread t2 = Thread.ofVirtual().start(() -> burst(carol, bob, Rest.port(port), survivor.http(), fromCarol, acks, halfway));
+            Thread t1 = Thread.ofVirtual().start(() -> burst(alice, bob, Http.port(port), survivor.http(), fromAlice, acks, halfway));
+            Thread t2 = Thread.ofVirtual().start(() -> burst(carol, bob, Http.port(port), survivor.http(), fromCarol, acks, halfway));
             halfway.await();
             victim.destroyForcibly().waitFor();
             t1.join();
@@ -90,9 +90,9 @@ class InstanceCrashTest {
     }
 
     /** Sends PER_CHAT messages, to the victim first; a failed send is retried on the survivor with the same client id. */
-    private static void burst(TestUser from, TestUser to, Rest victim, Rest survivor, List<Long> acked,
+    private static void burst(TestUser from, TestUser to, Http victim, Http survivor, List<Long> acked,
                               AtomicInteger acks, CountDownLatch halfway) {
-        Rest target = victim;
+        Http target = victim;
         for (int i = 0; i < PER_CHAT; i++) {
             Map<String, Object> body = Map.of("toUserId", to.id(), "clientId", from.username() + "-" + i, "text", "burst " + i);
             while (true) {
@@ -113,7 +113,7 @@ class InstanceCrashTest {
         }
     }
 
-    private static List<Long> history(TestUser reader, Rest http, TestUser pal) {
+    private static List<Long> history(TestUser reader, Http http, TestUser pal) {
         JsonNode page = reader.get(http, "/chat?pal_id=" + pal.id() + "&limit=100").json();
         List<Long> ids = new ArrayList<>();
         page.forEach(m -> ids.add(m.get("id").asLong()));

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Rest;
+import dev.courier.platform.testing.Http;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.WsTestClient;
 
@@ -20,7 +20,7 @@ import static org.hamcrest.Matchers.is;
 class WebSocketTest {
 
     private final Cluster.Node a = Cluster.a();
-    private final Rest http = a.http();
+    private final Http http = a.http();
 
     private static boolean created(JsonNode f, long messageId) {
         return "message.created".equals(f.path("type").asText()) && f.path("message").path("id").asLong() == messageId;

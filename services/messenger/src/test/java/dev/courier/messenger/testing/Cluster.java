@@ -1,5 +1,7 @@
 package dev.courier.messenger.testing;
 
+import dev.courier.platform.testing.Http;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -37,7 +39,7 @@ public final class Cluster {
     }
 
     /** A running messenger instance. */
-    public record Node(MessengerApp app, WebServer server, Rest http) {
+    public record Node(MessengerApp app, WebServer server, Http http) {
 
         public int port() {
             return server.port();
@@ -106,7 +108,7 @@ public final class Cluster {
         Config config = Configs.load(MessengerApp.class, cfg);
         MessengerApp app = MessengerApp.create(config);
         WebServer server = Servers.start(config, app);
-        return new Node(app, server, Rest.port(server.port()));
+        return new Node(app, server, Http.port(server.port()));
     }
 
     /**
@@ -134,7 +136,7 @@ public final class Cluster {
                 throw new IllegalStateException("The messenger process exited; see target/messenger-child-" + port + ".log");
             }
             try {
-                if (Rest.port(port).get("/health/live").status() == 200) {
+                if (Http.port(port).get("/health/live").status() == 200) {
                     return p;
                 }
             } catch (IllegalStateException notYet) {
@@ -162,7 +164,7 @@ public final class Cluster {
     /** A fresh user, registered and logged in through auth's HTTP API. */
     public static TestUser user() {
         infra();
-        Rest auth = Rest.port(authPort);
+        Http auth = Http.port(authPort);
         String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String password = "pw-" + UUID.randomUUID();
         var reg = auth.post("/api/v1/auth/register", Map.of("username", name, "email", name + "@example.test", "password", password), Map.of());
@@ -172,9 +174,9 @@ public final class Cluster {
         return new TestUser(reg.json().get("id").asLong(), name, login.json().get("accessToken").asText(), login.json().get("sessionId").asText());
     }
 
-    public static Rest auth() {
+    public static Http auth() {
         infra();
-        return Rest.port(authPort);
+        return Http.port(authPort);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.courier.messenger.testing;
 
+import dev.courier.platform.testing.Http;
+
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,20 +14,20 @@ public record TestUser(long id, String username, String token, String sessionId)
         return Map.of("Authorization", "Bearer " + token);
     }
 
-    public Rest.Response get(Rest http, String path) {
+    public Http.Response get(Http http, String path) {
         return http.get(path, bearer());
     }
 
-    public Rest.Response post(Rest http, String path, Object body) {
+    public Http.Response post(Http http, String path, Object body) {
         return http.post(path, body, bearer());
     }
 
-    public Rest.Response call(Rest http, String method, String path, Object body) {
+    public Http.Response call(Http http, String method, String path, Object body) {
         return http.method(method, path, body, bearer());
     }
 
     /** Sends text to another user through the REST API and returns the created message. */
-    public JsonNode sendTo(Rest http, TestUser to, String text) {
+    public JsonNode sendTo(Http http, TestUser to, String text) {
         var r = post(http, "/api/v1/messages", Map.of("toUserId", to.id(), "text", text));
         if (r.status() != 201) {
             throw new AssertionError("send failed: " + r.status() + " " + r.body());

@@ -25,9 +25,17 @@ public final class TokenVerifier {
     public static final String ACCESS_COOKIE = "courier_access";
 
     private static final long LEEWAY_SECONDS = 30;
+    /** Verified tokens kept; past this the cache starts over (cheap, and bounded under any load). */
+    private static final int CACHE_LIMIT = 20_000;
 
     private final KeySource keys;
     private final Clock clock;
+    // An ES256 verification costs far more than the rest of a typical request (the load tests found
+    // it the top consumer of server CPU), and a client presents the same token for its whole life.
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Verified(Caller caller, long expiresAt) {
+    }
 
     public TokenVerifier(KeySource keys, Clock clock) {
         this.keys = keys;
@@ -35,12 +43,41 @@ public final class TokenVerifier {
     }
 
     public Optional<Caller> verify(String token) {
+        long now = clock.instant().getEpochSecond();
+        Verified hit = token == null ? null : verified.get(token);
+        if (hit != null) {
+            if (hit.expiresAt() + LEEWAY_SECONDS >= now) {
+                return Optional.of(hit.caller());
+            }
+            verified.remove(token);
+            return Optional.empty();
+        }
+        Optional<Caller> caller = verifyFully(token, now);
+        caller.ifPresent(c -> {
+            if (verified.size() >= CACHE_LIMIT) {
+                verified.clear();
+            }
+            verified.put(token, new Verified(c, expiry(token)));
+        });
+        return caller;
+    }
+
+    private static long expiry(String token) {
+        // Only called on a token that passed verification, so the payload is well formed.
+        String payload = token.split("\\.", 3)[1];
+        try {
+            return dev.courier.platform.http.Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(payload)).get("exp").asLong();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private Optional<Caller> verifyFully(String token, long now) {
         Optional<Map<String, Object>> verified = Jwt.verify(token, keys);
         if (verified.isEmpty()) {
             return Optional.empty();
         }
         Map<String, Object> claims = verified.get();
-        long now = clock.instant().getEpochSecond();
         if (!ISSUER.equals(claims.get("iss")) || !audienceOk(claims.get("aud"))
                 || !(claims.get("exp") instanceof Number exp) || exp.longValue() + LEEWAY_SECONDS < now
                 || (claims.get("nbf") instanceof Number nbf && nbf.longValue() - LEEWAY_SECONDS > now)

@@ -41,6 +41,13 @@ public interface CourierApp extends AutoCloseable {
     default void start() {
     }
 
+    /**
+     * The first step of a graceful stop, before the server stops accepting: tell long-lived
+     * clients (WebSockets) to reconnect elsewhere. Then the server stops and {@link #close()} runs.
+     */
+    default void drain() {
+    }
+
     /** Stops background work and closes connections; in-flight work is finished first. */
     @Override
     void close();

@@ -75,6 +75,7 @@ public final class Servers {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.drain();
             server.stop();
             app.close();
         }, app.name() + "-shutdown"));

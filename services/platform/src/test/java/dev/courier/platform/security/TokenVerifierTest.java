@@ -39,6 +39,34 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aVerifiedTokenStaysValidOnlyUntilItExpires() {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        TokenVerifier v = new TokenVerifier(keys, moving);
+        String token = Jwt.sign(key, claims(NOW.plusSeconds(60)));
+        assertThat(v.verify(token).isPresent(), is(true));
+        assertThat(v.verify(token).isPresent(), is(true));
+        now.set(NOW.plusSeconds(600));
+        assertThat(v.verify(token).isPresent(), is(false));
+        assertThat(v.verify(token).isPresent(), is(false));
+    }
+
+    @Test
     void rejectsExpiredTokens() {
         assertThat(verifier.verify(Jwt.sign(key, claims(NOW.minusSeconds(120)))).isPresent(), is(false));
     }
