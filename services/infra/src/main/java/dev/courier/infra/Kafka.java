@@ -53,11 +53,17 @@ final class Kafka {
         Proc.alive(pidFile()).ifPresent(p -> Proc.terminate(p, Duration.ofSeconds(30)));
     }
 
-    private String clusterId() {
-        // Any 16 bytes, base64url without padding, as StorageTool random-uuid prints.
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    static String clusterId() {
+        // Any 16 bytes, base64url without padding, as StorageTool random-uuid prints. One in 64 of
+        // those starts with '-', which the tool's argument parser takes for an option: draw again.
+        while (true) {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     private Path log4j() throws IOException {
