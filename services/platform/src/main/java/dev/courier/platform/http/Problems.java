@@ -8,6 +8,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.courier.platform.db.DataAccessException;
+
 /** Maps every failure to an RFC 9457 body, once per service. */
 public final class Problems {
 
@@ -22,10 +24,31 @@ public final class Problems {
             int code = e.status().code();
             send(res, Problem.of(code, e.status().reasonPhrase(), code >= 500 ? "Unexpected error." : e.getMessage()), null);
         });
+        routing.error(DataAccessException.class, (req, res, e) -> {
+            ProblemException overload = overloaded(e);
+            if (overload != null) {
+                send(res, overload.problem(), overload);
+                return;
+            }
+            LOG.log(Level.ERROR, "Database error on " + req.prologue().method() + " " + req.path().path(), e);
+            send(res, Problem.of(500, "Internal error", "Unexpected error; it has been logged."), null);
+        });
         routing.error(Exception.class, (req, res, e) -> {
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
             send(res, Problem.of(500, "Internal error", "Unexpected error; it has been logged."), null);
         });
+    }
+
+    /**
+     * Every pooled connection stayed busy for the pool's timeout: the service is overloaded, not
+     * broken. 503 with Retry-After lets clients back off and retry (sends are idempotent by clientId).
+     */
+    static ProblemException overloaded(DataAccessException e) {
+        if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
+            return new ProblemException(Problem.of(503, "Service unavailable", "The service is overloaded; retry shortly."),
+                    java.time.Duration.ofSeconds(1));
+        }
+        return null;
     }
 
     public static void send(ServerResponse res, Problem problem, ProblemException cause) {
