@@ -20,6 +20,26 @@ public final class Presence {
         this.redis = redis;
     }
 
+    // Each change is one script, so the key is never left without its TTL (a crash between an
+    // INCR and its EXPIRE would keep a user "online", and so never notified, forever).
+    private static final String OPEN = """
+            local n = redis.call('INCR', KEYS[1])
+            redis.call('EXPIRE', KEYS[1], ARGV[1])
+            return n
+            """;
+    private static final String CLOSE = """
+            local n = redis.call('DECR', KEYS[1])
+            if n <= 0 then redis.call('DEL', KEYS[1]) end
+            return n
+            """;
+    private static final String REFRESH = """
+            if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then
+              redis.call('INCR', KEYS[1])
+              redis.call('EXPIRE', KEYS[1], ARGV[1])
+            end
+            return 1
+            """;
+
     public static String key(long userId) {
         return "courier:presence:" + userId;
     }
@@ -27,9 +47,7 @@ public final class Presence {
     /** A socket opened; true when the user just came online. */
     public boolean opened(long userId) {
         try {
-            long n = redis.incr(key(userId));
-            redis.expire(key(userId), TTL_SECONDS);
-            return n == 1;
+            return script(OPEN, userId) == 1;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Presence update failed: " + e);
             return false;
@@ -39,12 +57,7 @@ public final class Presence {
     /** A socket closed; true when the user just went offline. */
     public boolean closed(long userId) {
         try {
-            long n = redis.decr(key(userId));
-            if (n <= 0) {
-                redis.del(key(userId));
-                return true;
-            }
-            return false;
+            return script(CLOSE, userId) <= 0;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Presence update failed: " + e);
             return false;
@@ -54,14 +67,15 @@ public final class Presence {
     /** Heartbeat: the user still has a live socket here. */
     public void refresh(long userId) {
         try {
-            if (redis.expire(key(userId), TTL_SECONDS) == 0) {
-                // Expired meanwhile (a Redis restart, a long pause): count this socket again.
-                redis.incr(key(userId));
-                redis.expire(key(userId), TTL_SECONDS);
-            }
+            // Expired meanwhile (a Redis restart, a long pause): the script counts this socket again.
+            script(REFRESH, userId);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Presence refresh failed: " + e);
         }
+    }
+
+    private long script(String script, long userId) {
+        return (Long) redis.eval(script, java.util.List.of(key(userId)), java.util.List.of(Long.toString(TTL_SECONDS)));
     }
 
     public boolean online(long userId) {
