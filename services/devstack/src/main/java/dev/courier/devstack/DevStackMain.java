@@ -48,6 +48,11 @@ public final class DevStackMain {
         } catch (InfraException | IllegalStateException e) {
             System.err.println("courier: " + e.getMessage());
             System.exit(1);
+        } catch (RuntimeException | LinkageError e) {
+            // Anything else is a bug; still exit (the hook stops what was started) instead of
+            // leaving Kafka clients' threads holding the JVM open.
+            e.printStackTrace();
+            System.exit(1);
         }
         stopped.await();
     }
