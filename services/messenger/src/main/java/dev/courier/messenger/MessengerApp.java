@@ -69,11 +69,11 @@ public final class MessengerApp implements CourierApp {
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
                 Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)));
         this.signals = new Signals(backing.redis());
-        AfterCommit afterCommit = (userIds, wroteOutbox) -> {
+        AfterCommit afterCommit = (appended, wroteOutbox) -> {
             if (wroteOutbox) {
                 relay.wake();
             }
-            signals.changed(userIds);
+            signals.changed(appended.stream().flatMap(a -> a.userIds().stream()).distinct().toList());
         };
         ConversationStore conversations = new ConversationStore();
         MessageStore messageStore = new MessageStore();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.courier.messenger.events.AfterCommit;
+import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.UserEventLog;
 import dev.courier.messenger.users.UserDirectory;
@@ -43,15 +44,17 @@ public final class Rooms {
 
     public RoomView create(Caller caller, String name, boolean isPrivate) {
         String n = name(name);
-        RoomView view = db.inTransaction(c -> {
+        record Outcome(RoomView view, Appended appended) {
+        }
+        Outcome o = db.inTransaction(c -> {
             Conversation room = store.createRoom(c, n, isPrivate, caller.userId())
                     .orElseThrow(() -> ProblemException.conflict("name", "A room with this name exists."));
-            log.append(c, List.of(caller.userId()), Events.of("member.joined", "conversationId", room.id(),
+            Appended appended = log.append(c, List.of(caller.userId()), Events.of("member.joined", "conversationId", room.id(),
                     "userId", caller.userId(), "role", Member.OWNER, "name", room.name()));
-            return view(c, room);
+            return new Outcome(view(c, room), appended);
         });
-        afterCommit.committed(List.of(caller.userId()), false);
-        return view;
+        afterCommit.committed(List.of(o.appended()), false);
+        return o.view();
     }
 
     public RoomView info(Caller caller, long id) {
@@ -177,7 +180,7 @@ public final class Rooms {
      * or is now a member.
      */
     private RoomView change(Caller caller, long id, RoomChange change) {
-        record Outcome(RoomView view, List<Long> audience) {
+        record Outcome(RoomView view, List<Appended> appended) {
         }
         Outcome o = db.inTransaction(c -> {
             Conversation room = store.lock(c, id).filter(Conversation::isRoom).orElseThrow(Rooms::noSuchRoom);
@@ -195,12 +198,15 @@ public final class Rooms {
             before.forEach(m -> audience.add(m.userId()));
             view.members().forEach(m -> audience.add(m.userId()));
             List<Long> notify = List.copyOf(audience);
+            List<Appended> appended = new ArrayList<>();
             for (Map<String, Object> e : events) {
-                log.append(c, notify, e);
+                appended.add(log.append(c, notify, e));
             }
-            return new Outcome(view, notify);
+            return new Outcome(view, appended);
         });
-        afterCommit.committed(o.audience(), false);
+        if (!o.appended().isEmpty()) {
+            afterCommit.committed(o.appended(), false);
+        }
         return o.view();
     }
 

@@ -1,10 +1,13 @@
 package dev.courier.messenger.events;
 
-import java.util.Collection;
+import java.util.List;
 
-/** What happens once a change is committed: cross-replica signal, and a nudge to the outbox relay. */
+/** What happens once a change is committed: cross-replica fan-out, and a nudge to the outbox relay. */
 public interface AfterCommit {
 
-    /** These users have new events in their log; {@code outbox} says whether an outbox row was written. */
-    void committed(Collection<Long> userIds, boolean outbox);
+    /**
+     * These events were committed to their users' logs; {@code outbox} says whether an outbox row
+     * was written in the same transaction.
+     */
+    void committed(List<Appended> appended, boolean outbox);
 }

@@ -45,12 +45,14 @@ public final class UserEventLog {
      * user id order so concurrent transactions touching overlapping users cannot deadlock.
      *
      * @param event a JSON object without {@code cursor}; it is added when the event is read
+     * @return the stored event and each user's cursor for it
      */
-    public void append(Connection c, Collection<Long> userIds, Map<String, Object> event) throws SQLException {
-        if (userIds.isEmpty()) {
-            return;
-        }
+    public Appended append(Connection c, Collection<Long> userIds, Map<String, Object> event) throws SQLException {
         byte[] payload = Json.write(event);
+        List<Appended.Entry> entries = new ArrayList<>(userIds.size());
+        if (userIds.isEmpty()) {
+            return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
+        }
         Array ids = c.createArrayOf("bigint", new TreeSet<>(userIds).toArray());
         try (PreparedStatement next = c.prepareStatement(NEXT_CURSORS);
              PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
@@ -61,10 +63,12 @@ public final class UserEventLog {
                     insert.setLong(2, rs.getLong(2));
                     insert.setBytes(3, payload);
                     insert.addBatch();
+                    entries.add(new Appended.Entry(rs.getLong(1), rs.getLong(2)));
                 }
             }
             insert.executeBatch();
         }
+        return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
     }
 
     /** Up to {@code limit} events of a user after {@code cursor}, oldest first, as JSON frames with their cursor. */
@@ -99,7 +103,11 @@ public final class UserEventLog {
 
     /** The stored object with {@code "cursor":N} spliced in first, without re-parsing it. */
     private static String withCursor(long cursor, byte[] payload) {
-        String json = new String(payload, StandardCharsets.UTF_8);
+        return withCursor(cursor, new String(payload, StandardCharsets.UTF_8));
+    }
+
+    /** A stored event ({@link Appended#json()}) as the frame a socket is sent for {@code cursor}. */
+    public static String withCursor(long cursor, String json) {
         return "{\"cursor\":" + cursor + (json.length() > 2 ? "," : "") + json.substring(1);
     }
 

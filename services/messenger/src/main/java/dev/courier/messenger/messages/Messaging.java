@@ -9,6 +9,7 @@ import dev.courier.messenger.conversations.Conversation;
 import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Member;
 import dev.courier.messenger.events.AfterCommit;
+import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.UserEventLog;
 import dev.courier.messenger.outbox.OutboxStore;
@@ -78,7 +79,7 @@ public final class Messaging {
                 throw ProblemException.badField("toUserId", "There is no user " + toUserId + ".");
             }
         }
-        record Outcome(Sent sent, List<Long> members) {
+        record Outcome(Sent sent, List<Appended> appended) {
         }
         Outcome outcome = db.inTransaction(c -> {
             long id = toUserId != null ? conversations.direct(c, caller.userId(), toUserId).id() : conversationId;
@@ -93,11 +94,11 @@ public final class Messaging {
             }
             Message m = inserted.get();
             conversations.touch(c, conv.id(), m.id());
-            writeChange(c, conv, MessageEvent.CREATED, m, members, caller.userId());
-            return new Outcome(new Sent(m, true), members);
+            Appended appended = writeChange(c, conv, MessageEvent.CREATED, m, members, caller.userId());
+            return new Outcome(new Sent(m, true), List.of(appended));
         });
         if (outcome.sent().created()) {
-            afterCommit.committed(outcome.members(), true);
+            afterCommit.committed(outcome.appended(), true);
         }
         return outcome.sent();
     }
@@ -117,7 +118,7 @@ public final class Messaging {
     }
 
     private Message change(Caller caller, long messageId, String type, Change change) {
-        record Outcome(Message message, List<Long> recipients) {
+        record Outcome(Message message, List<Appended> appended) {
         }
         Outcome outcome = db.inTransaction(c -> {
             Message found = messages.byId(c, messageId).orElseThrow(Messaging::noSuchMessage);
@@ -138,18 +139,17 @@ public final class Messaging {
                 throw ProblemException.conflict("messageId", "The message was deleted.");
             }
             Message changed = change.apply(c, current);
-            writeChange(c, conv, type, changed, members, caller.userId());
-            return new Outcome(changed, members);
+            return new Outcome(changed, List.of(writeChange(c, conv, type, changed, members, caller.userId())));
         });
-        if (!outcome.recipients().isEmpty()) {
-            afterCommit.committed(outcome.recipients(), true);
+        if (!outcome.appended().isEmpty()) {
+            afterCommit.committed(outcome.appended(), true);
         }
         return outcome.message();
     }
 
     /** Read marker: moves forward only; every member is told. */
     public ReadMarker markRead(Caller caller, long conversationId, long messageId) {
-        record Outcome(ReadMarker marker, List<Long> recipients) {
+        record Outcome(ReadMarker marker, List<Appended> appended) {
         }
         Outcome o = db.inTransaction(c -> {
             List<Long> members = memberIds(c, conversationId, caller);
@@ -160,10 +160,13 @@ public final class Messaging {
             if (now == before) {
                 return new Outcome(new ReadMarker(conversationId, caller.userId(), now), List.of());
             }
-            log.append(c, members, Events.of("read", "conversationId", conversationId, "userId", caller.userId(), "messageId", now));
-            return new Outcome(new ReadMarker(conversationId, caller.userId(), now), members);
+            Appended appended = log.append(c, members,
+                    Events.of("read", "conversationId", conversationId, "userId", caller.userId(), "messageId", now));
+            return new Outcome(new ReadMarker(conversationId, caller.userId(), now), List.of(appended));
         });
-        afterCommit.committed(o.recipients(), false);
+        if (!o.appended().isEmpty()) {
+            afterCommit.committed(o.appended(), false);
+        }
         return o.marker();
     }
 
@@ -221,10 +224,10 @@ public final class Messaging {
                 .filter(conv -> !conv.isRoom()).map(conv -> conv.pal(m.senderId())).orElse(0L));
     }
 
-    private void writeChange(Connection c, Conversation conv, String type, Message m, List<Long> members, long actor) throws SQLException {
+    private Appended writeChange(Connection c, Conversation conv, String type, Message m, List<Long> members, long actor) throws SQLException {
         List<Long> recipients = members.stream().filter(u -> u != actor).toList();
         outbox.add(c, conv, type, m, recipients);
-        log.append(c, members, Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m));
+        return log.append(c, members, Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m));
     }
 
     /** The chat's member ids, or 404 when the caller is not one of them. */
