@@ -17,10 +17,13 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.courier.platform.http.Json;
+import dev.courier.platform.tls.InternalTls;
 
 /**
  * The auth service's JWKS, fetched over HTTP and cached. An unknown {@code kid} (a rotated key)
  * triggers a refetch, at most once per {@code minRefresh}, so forged kids cannot hammer auth.
+ * An {@code https} URL is fetched trusting {@code courier.tls.ca} when it is set (the internal CA),
+ * else the JDK's trust store; host names are always verified.
  */
 public final class RemoteJwks implements KeySource {
 
@@ -40,9 +43,29 @@ public final class RemoteJwks implements KeySource {
         this.clock = clock;
     }
 
+    /** TLS settings ({@code courier.tls.ca}) from the environment: what the chart sets. */
     public static RemoteJwks of(String url) {
-        return new RemoteJwks(URI.create(url), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
-                Duration.ofSeconds(10), Clock.systemUTC());
+        return of(url, InternalTls.fromEnvironment());
+    }
+
+    /** The JWKS at {@code url}; an https URL trusts {@code tls}'s CA when it has one. */
+    public static RemoteJwks of(String url, InternalTls tls) {
+        URI uri = URI.create(url);
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if ("https".equalsIgnoreCase(uri.getScheme())) {
+            http.sslContext(tls.clientSslContext());
+            LOG.log(Level.INFO, "JWKS from {0} over TLS, trusting {1}", uri,
+                    tls.ca().map(p -> InternalTls.CA + "=" + p).orElse("the JDK's default trust store (" + InternalTls.CA + " is not set)"));
+        } else {
+            LOG.log(Level.INFO, "JWKS from {0} over plain HTTP (no TLS)", uri);
+        }
+        return new RemoteJwks(uri, http.build(), Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    /** From a service's configuration: {@code courier.auth.jwks} and {@code courier.tls.*}. */
+    public static RemoteJwks fromConfig(io.helidon.common.config.Config config) {
+        return of(config.get("courier.auth.jwks").asString()
+                .orElseThrow(() -> new IllegalStateException("courier.auth.jwks is not set")), InternalTls.fromConfig(config));
     }
 
     @Override
@@ -62,24 +85,52 @@ public final class RemoteJwks implements KeySource {
         }
         lastFetch = now;
         try {
-            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+            refresh();
+        } catch (JwksUnavailableException e) {
+            LOG.log(Level.WARNING, e.getMessage());
+        }
+    }
+
+    /**
+     * Fetches the JWKS now, whatever {@code minRefresh} says, and returns the key ids it holds.
+     * Throws {@link JwksUnavailableException} saying why when auth cannot be reached, refuses the
+     * TLS handshake (an untrusted certificate, a host name it does not cover) or answers badly.
+     */
+    public synchronized java.util.Set<String> refresh() {
+        HttpResponse<byte[]> res;
+        try {
+            res = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            if (res.statusCode() != 200) {
-                LOG.log(Level.WARNING, "JWKS fetch from {0} answered {1}", uri, res.statusCode());
-                return;
-            }
-            Map<String, ECPublicKey> fresh = new HashMap<>();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JwksUnavailableException("JWKS fetch from " + uri + " was interrupted", e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new JwksUnavailableException("JWKS fetch from " + uri + " failed the TLS handshake (is its certificate signed by the CA in "
+                    + InternalTls.CA + " and issued for this host name?): " + e, e);
+        } catch (java.io.IOException e) {
+            throw new JwksUnavailableException("JWKS fetch from " + uri + " failed: " + e, e);
+        }
+        if (res.statusCode() != 200) {
+            throw new JwksUnavailableException("JWKS fetch from " + uri + " answered " + res.statusCode(), null);
+        }
+        Map<String, ECPublicKey> fresh = new HashMap<>();
+        try {
             for (JwkJson jwk : Json.read(res.body(), JwksJson.class).keys()) {
                 if ("EC".equals(jwk.kty()) && "P-256".equals(jwk.crv()) && jwk.kid() != null) {
                     fresh.put(jwk.kid(), Es256.publicKey(jwk.x(), jwk.y()));
                 }
             }
-            keys = Map.copyOf(fresh);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.log(Level.WARNING, "JWKS fetch from " + uri + " failed: " + e);
+        } catch (RuntimeException e) {
+            throw new JwksUnavailableException("JWKS from " + uri + " is not a valid key set: " + e, e);
+        }
+        keys = Map.copyOf(fresh);
+        return fresh.keySet();
+    }
+
+    /** The JWKS could not be fetched; the message says why. */
+    public static final class JwksUnavailableException extends RuntimeException {
+        public JwksUnavailableException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
