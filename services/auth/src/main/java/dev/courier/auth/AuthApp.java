@@ -35,6 +35,7 @@ import dev.courier.auth.web.RouteTable;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
+import dev.courier.platform.tls.InternalTls;
 import dev.courier.platform.users.v1.UserDirectoryProto;
 
 /** The auth service, wired: its backing servers and its routes. */
@@ -42,6 +43,8 @@ public final class AuthApp implements CourierApp {
 
     /** The name of the internal gRPC listener: {@code webServer.port(AuthApp.GRPC_SOCKET)} is its bound port. */
     public static final String GRPC_SOCKET = "grpc";
+
+    private static final System.Logger LOG = System.getLogger(AuthApp.class.getName());
 
     private final Backing backing;
     private final Keyring keyring;
@@ -57,6 +60,7 @@ public final class AuthApp implements CourierApp {
     private final UserDirectoryService directory;
     private final String grpcHost;
     private final int grpcPort;
+    private final InternalTls internalTls;
 
     private AuthApp(Backing backing, Config config) {
         this.backing = backing;
@@ -65,6 +69,7 @@ public final class AuthApp implements CourierApp {
         // A server on a free port (tests, several devstacks on one machine) takes a free gRPC port too,
         // so parallel runs never collide on 9081; the bound port is webServer.port(GRPC_SOCKET).
         this.grpcPort = config.get("server.port").asInt().orElse(8081) == 0 ? 0 : auth.get("grpc.port").asInt().orElse(9081);
+        this.internalTls = InternalTls.fromConfig(config);
         Clock clock = Clock.systemUTC();
         Duration accessTtl = Duration.ofSeconds(auth.get("access.ttlseconds").asLong().orElse(900L));
         Duration refreshTtl = Duration.ofSeconds(auth.get("refresh.ttlseconds").asLong().orElse(2_592_000L));
@@ -134,9 +139,17 @@ public final class AuthApp implements CourierApp {
     /** The gRPC UserDirectory on its own listener, never on the public port or the gateway. */
     @Override
     public void server(WebServerConfig.Builder server) {
-        // The public socket is HTTP/1.1 + WebSocket only (Servers.setup); this listener speaks HTTP/2 for gRPC.
-        server.putSocket(GRPC_SOCKET, socket -> socket.host(grpcHost).port(grpcPort)
-                .addRouting(GrpcRouting.builder().service(UserDirectoryProto.getDescriptor(), directory)));
+        // The public socket is HTTP/1.1 + WebSocket only (Servers.setup); this listener speaks HTTP/2 for gRPC,
+        // over TLS with courier.tls.cert/key when they are set (the HTTP port reads Helidon's server.tls).
+        var tls = internalTls.serverTls();
+        server.putSocket(GRPC_SOCKET, socket -> {
+            socket.host(grpcHost).port(grpcPort)
+                    .addRouting(GrpcRouting.builder().service(UserDirectoryProto.getDescriptor(), directory));
+            tls.ifPresent(socket::tls);
+        });
+        LOG.log(System.Logger.Level.INFO, tls.isPresent()
+                ? "gRPC UserDirectory listener over TLS (" + internalTls.describe() + ")"
+                : "gRPC UserDirectory listener in plain h2c (" + InternalTls.CERT + " and " + InternalTls.KEY + " are not set)");
     }
 
     /** The routes registered so far (public and own-port), as the OpenAPI test checks them. */

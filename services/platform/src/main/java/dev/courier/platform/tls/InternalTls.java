@@ -137,10 +137,9 @@ public final class InternalTls {
 
     /** Helidon client TLS: trusts {@code courier.tls.ca} (or the JDK's store); host names are verified. */
     public Tls clientTls() {
-        return Tls.builder()
-                .sslContext(clientSslContext())
-                .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)
-                .build();
+        var builder = Tls.builder().endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS);
+        ca.ifPresent(p -> builder.trust(caCertificates()));
+        return builder.build();
     }
 
     /** Helidon listener TLS from {@code courier.tls.cert} and {@code courier.tls.key}, when both are set. */

@@ -86,6 +86,15 @@ class InternalTlsTest {
     }
 
     @Test
+    void clientTlsVerifiesHostNames() {
+        // Helidon's gRPC client checks the name of the address it connects to (for an IP literal, what
+        // it reverse-resolves to), so internal addresses use the DNS names in the certificate.
+        InternalTls tls = InternalTls.of(Optional.of(certs.ca()), Optional.empty(), Optional.empty());
+        assertThat(tls.clientTls().sslParameters().getEndpointIdentificationAlgorithm(), is("HTTPS"));
+        assertThat(InternalTls.none().clientTls().sslParameters().getEndpointIdentificationAlgorithm(), is("HTTPS"));
+    }
+
+    @Test
     void theDirectoryClientUsesTlsWhenTheCaIsSetOrTheAddressSaysHttps() {
         InternalTls withCa = InternalTls.of(Optional.of(certs.ca()), Optional.empty(), Optional.empty());
         assertThat(UserDirectoryClient.create("localhost:1", withCa).secure(), is(true));
