@@ -26,7 +26,8 @@ four services stay alike and differ only in their values.
 {{- else }}
 {{- $_ := set $cfg "courier.auth.jwks" (printf "%s/.well-known/jwks.json" $authUrl) }}
 {{- $_ := set $cfg "courier.auth.url" $authUrl }}
-{{- $_ := set $cfg "courier.auth.grpc" (printf "%s:%d" (include "courier.componentName" (dict "root" $root "component" "auth")) (int $root.Values.auth.grpcPort)) }}
+{{- /* With internal TLS the UserDirectory client speaks TLS to auth's gRPC listener (https:// says so). */}}
+{{- $_ := set $cfg "courier.auth.grpc" (printf "%s%s:%d" (ternary "https://" "" $root.Values.tls.internal.enabled) (include "courier.componentName" (dict "root" $root "component" "auth")) (int $root.Values.auth.grpcPort)) }}
 {{- end }}
 {{- if or (eq $c "auth") (eq $c "notifier") }}
 {{- $_ := set $cfg "courier.smtp.host" $root.Values.smtp.host }}
@@ -40,10 +41,14 @@ four services stay alike and differ only in their values.
 {{- $_ := set $cfg "courier.notifier.publicurl" (printf "https://%s" $root.Values.publicHost) }}
 {{- end }}
 {{- if $root.Values.tls.internal.enabled }}
+{{- /* The HTTP port: Helidon's own server.tls keys. */}}
 {{- $_ := set $cfg "server.tls.private-key.pem.key.resource.path" "/etc/courier/tls/tls.key" }}
 {{- $_ := set $cfg "server.tls.private-key.pem.cert-chain.resource.path" "/etc/courier/tls/tls.crt" }}
 {{- $_ := set $cfg "server.tls.trust.pem.certificates.resource.path" "/etc/courier/tls/ca.crt" }}
+{{- /* Courier's clients (JWKS, gRPC UserDirectory) trust courier.tls.ca; auth's gRPC listener serves courier.tls.cert/key. */}}
 {{- $_ := set $cfg "courier.tls.ca" "/etc/courier/tls/ca.crt" }}
+{{- $_ := set $cfg "courier.tls.cert" "/etc/courier/tls/tls.crt" }}
+{{- $_ := set $cfg "courier.tls.key" "/etc/courier/tls/tls.key" }}
 {{- end }}
 {{- range $k, $v := $svc.config }}
 {{- $_ := set $cfg $k (toString $v) }}

@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.courier.deploy.chart.Manifests.K8sObject;
 
 /**
  * Courier's own rules for what it deploys, beyond the API schema: selectors that select, valid
- * names, ports in range, and containers that are probed, bounded and locked down, with pinned images.
+ * names, ports in range, and containers that are probed, bounded and locked down, with pinned images;
+ * and service-to-service TLS that is on everywhere or nowhere, with its files mounted.
  * Each method returns the violations it found (empty = the rule holds).
  */
 final class ChartRules {
@@ -40,6 +42,7 @@ final class ChartRules {
         v.addAll(containersHaveResources(objects));
         v.addAll(containersAreLockedDown(objects));
         v.addAll(imagesArePinned(objects));
+        v.addAll(internalTlsIsWired(objects));
         return v;
     }
 
@@ -304,5 +307,102 @@ final class ChartRules {
             }
         }
         return v;
+    }
+
+    /** Keys that name the PEM files of internal TLS (Helidon's HTTP port, then Courier's clients and gRPC listener). */
+    static final List<String> TLS_FILE_KEYS = List.of(
+            "SERVER_TLS_PRIVATE_dash_KEY_PEM_KEY_RESOURCE_PATH",
+            "SERVER_TLS_PRIVATE_dash_KEY_PEM_CERT_dash_CHAIN_RESOURCE_PATH",
+            "SERVER_TLS_TRUST_PEM_CERTIFICATES_RESOURCE_PATH",
+            "COURIER_TLS_CA", "COURIER_TLS_CERT", "COURIER_TLS_KEY");
+
+    /**
+     * A Courier service is a Deployment configured from a ConfigMap (envFrom). Internal TLS is on for
+     * all of them or for none (a client and its server must agree), and where it is on: every TLS file
+     * key is set to a path inside a mounted Secret, the internal URLs (JWKS, auth's HTTP and gRPC) say
+     * https, and the probes use HTTPS. Where it is off, no internal URL says https.
+     */
+    static List<String> internalTlsIsWired(List<K8sObject> objects) {
+        List<String> v = new ArrayList<>();
+        Set<String> on = new TreeSet<>();
+        Set<String> off = new TreeSet<>();
+        for (K8sObject d : objects) {
+            if (!"Deployment".equals(d.kind())) {
+                continue;
+            }
+            Map<String, Object> spec = map(at(d.body(), "spec", "template", "spec"));
+            for (Object co : list(spec.get("containers"))) {
+                Map<String, Object> c = map(co);
+                Map<String, String> env = configMapEnv(objects, c);
+                if (env == null) {
+                    continue;
+                }
+                String who = d + ": container " + c.get("name");
+                boolean tls = env.keySet().stream().anyMatch(k -> k.startsWith("SERVER_TLS_") || k.startsWith("COURIER_TLS_"));
+                (tls ? on : off).add(d.name());
+                if (tls) {
+                    for (String key : TLS_FILE_KEYS) {
+                        String path = env.getOrDefault(key, "");
+                        if (path.isBlank()) {
+                            v.add(who + ": internal TLS is on but " + key + " is not set");
+                        } else if (!inMountedSecret(spec, c, path)) {
+                            v.add(who + ": " + key + "=" + path + " is not in a mounted Secret");
+                        }
+                    }
+                    for (String key : List.of("COURIER_AUTH_JWKS", "COURIER_AUTH_URL", "COURIER_AUTH_GRPC")) {
+                        if (env.containsKey(key) && !env.get(key).startsWith("https://")) {
+                            v.add(who + ": internal TLS is on but " + key + "=" + env.get(key) + " is not https://");
+                        }
+                    }
+                    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                        Object scheme = at(c.get(probe), "httpGet", "scheme");
+                        if (at(c.get(probe), "httpGet") != null && !"HTTPS".equals(scheme)) {
+                            v.add(who + ": internal TLS is on but " + probe + " uses scheme " + scheme);
+                        }
+                    }
+                } else {
+                    for (String key : List.of("COURIER_AUTH_JWKS", "COURIER_AUTH_URL", "COURIER_AUTH_GRPC")) {
+                        if (env.getOrDefault(key, "").startsWith("https://")) {
+                            v.add(who + ": internal TLS is off but " + key + "=" + env.get(key) + " says https://");
+                        }
+                    }
+                }
+            }
+        }
+        if (!on.isEmpty() && !off.isEmpty()) {
+            v.add("internal TLS is on for " + on + " but off for " + off + ": clients and servers would not agree");
+        }
+        return v;
+    }
+
+    /** The data of the ConfigMap a container takes its environment from, or null when it has none. */
+    private static Map<String, String> configMapEnv(List<K8sObject> objects, Map<String, Object> container) {
+        for (Object from : list(container.get("envFrom"))) {
+            Object name = at(from, "configMapRef", "name");
+            if (name == null) {
+                continue;
+            }
+            for (K8sObject o : objects) {
+                if ("ConfigMap".equals(o.kind()) && name.equals(o.name())) {
+                    return stringMap(o.body().get("data"));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean inMountedSecret(Map<String, Object> podSpec, Map<String, Object> container, String path) {
+        for (Object m : list(container.get("volumeMounts"))) {
+            String mountPath = String.valueOf(map(m).get("mountPath"));
+            if (!path.startsWith(mountPath.endsWith("/") ? mountPath : mountPath + "/")) {
+                continue;
+            }
+            for (Object vol : list(podSpec.get("volumes"))) {
+                if (Objects.equals(map(vol).get("name"), map(m).get("name")) && map(vol).get("secret") != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

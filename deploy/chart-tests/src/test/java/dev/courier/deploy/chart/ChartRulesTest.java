@@ -161,9 +161,74 @@ class ChartRulesTest {
         assertThat(KubernetesSchema.validate(numberForString), mentions("ConfigMap/courier-auth"));
     }
 
+    private static final Map<String, String> TLS = Map.of("tls.internal.enabled", "true");
+
+    private static Map<String, String> tlsAnd(String key, String value) {
+        return Map.of("tls.internal.enabled", "true", key, value);
+    }
+
+    @Test
+    void internalTlsGivesEveryServiceTheMountedFilesHttpsUrlsAndHttpsProbes() {
+        List<K8sObject> objects = Charts.render(TLS);
+        assertThat(ChartRules.internalTlsIsWired(objects), is(empty()));
+        for (String service : List.of("auth", "messenger", "stats", "notifier")) {
+            Map<String, String> env = Manifests.stringMap(find(objects, "ConfigMap", "courier-" + service).body().get("data"));
+            assertThat(env.get("COURIER_TLS_CA"), is("/etc/courier/tls/ca.crt"));
+            assertThat(env.get("COURIER_TLS_CERT"), is("/etc/courier/tls/tls.crt"));
+            assertThat(env.get("COURIER_TLS_KEY"), is("/etc/courier/tls/tls.key"));
+            if (!service.equals("auth")) {
+                assertThat(env.get("COURIER_AUTH_JWKS"), is("https://courier-auth.courier.svc:8081/.well-known/jwks.json"));
+                assertThat(env.get("COURIER_AUTH_GRPC"), is("https://courier-auth:9081"));
+            }
+            List<Object> mounts = Manifests.list(firstContainer(find(objects, "Deployment", "courier-" + service)).get("volumeMounts"));
+            assertThat(mounts.stream().map(m -> Manifests.map(m).get("mountPath")).toList(), hasItem("/etc/courier/tls"));
+        }
+        Map<String, String> plain = Manifests.stringMap(find(Charts.render(Map.of()), "ConfigMap", "courier-messenger").body().get("data"));
+        assertThat(plain.get("COURIER_AUTH_GRPC"), is("courier-auth:9081"));
+        assertThat(plain.containsKey("COURIER_TLS_CA"), is(false));
+    }
+
+    @Test
+    void anInternalUrlThatIsNotHttpsUnderInternalTlsFails() {
+        List<K8sObject> objects = Charts.render(tlsAnd("messenger.config.courier\\.auth\\.jwks", "http://courier-auth.courier.svc:8081/.well-known/jwks.json"));
+        assertThat(ChartRules.internalTlsIsWired(objects), mentions("container messenger: internal TLS is on but COURIER_AUTH_JWKS"));
+        List<K8sObject> grpc = Charts.render(tlsAnd("notifier.config.courier\\.auth\\.grpc", "courier-auth:9081"));
+        assertThat(ChartRules.internalTlsIsWired(grpc), mentions("COURIER_AUTH_GRPC=courier-auth:9081 is not https://"));
+    }
+
+    @Test
+    void anUnsetOrUnmountedTlsFileFails() {
+        List<K8sObject> unset = Charts.render(tlsAnd("stats.config.courier\\.tls\\.ca", ""));
+        assertThat(ChartRules.internalTlsIsWired(unset), mentions("container stats: internal TLS is on but COURIER_TLS_CA is not set"));
+        List<K8sObject> elsewhere = Charts.render(tlsAnd("notifier.config.courier\\.tls\\.ca", "/tmp/ca.crt"));
+        assertThat(ChartRules.internalTlsIsWired(elsewhere), mentions("COURIER_TLS_CA=/tmp/ca.crt is not in a mounted Secret"));
+
+        List<K8sObject> objects = Charts.render(TLS);
+        firstContainer(find(objects, "Deployment", "courier-messenger")).remove("volumeMounts");
+        assertThat(ChartRules.internalTlsIsWired(objects), mentions("container messenger: COURIER_TLS_KEY=/etc/courier/tls/tls.key is not in a mounted Secret"));
+    }
+
+    @Test
+    void tlsOnForSomeServicesOnlyFails() {
+        List<K8sObject> objects = Charts.render(Map.of("auth.config.courier\\.tls\\.cert", "/etc/courier/tls/tls.crt"));
+        List<String> violations = ChartRules.internalTlsIsWired(objects);
+        assertThat(violations, mentions("internal TLS is on for [courier-auth] but off for [courier-messenger, courier-notifier, courier-stats]"));
+        assertThat(violations, mentions("container auth: internal TLS is on but COURIER_TLS_CA is not set"));
+        List<K8sObject> https = Charts.render(Map.of("stats.config.courier\\.auth\\.jwks", "https://courier-auth.courier.svc:8081/.well-known/jwks.json"));
+        assertThat(ChartRules.internalTlsIsWired(https), mentions("container stats: internal TLS is off but COURIER_AUTH_JWKS"));
+    }
+
+    @Test
+    void aPlainHttpProbeUnderInternalTlsFails() {
+        List<K8sObject> objects = Charts.render(TLS);
+        Manifests.map(Manifests.at(firstContainer(find(objects, "Deployment", "courier-auth")), "readinessProbe", "httpGet")).put("scheme", "HTTP");
+        assertThat(ChartRules.internalTlsIsWired(objects), mentions("container auth: internal TLS is on but readinessProbe uses scheme HTTP"));
+    }
+
     @Test
     void theUnbrokenChartHasNoViolations() {
         assertThat(ChartRules.all(Charts.render(Map.of())), is(empty()));
+        assertThat(ChartRules.all(Charts.render(TLS)), is(empty()));
         assertThat(KubernetesSchema.validate(Charts.render(Map.of())), not(mentions("no Kubernetes model")));
     }
 }

@@ -32,11 +32,12 @@ class ServiceConfigTest {
 
     /**
      * Keys the chart may set beyond a service's application.yaml: the cross-service contract the
-     * devstack also sets (DESIGN/brief), Helidon's own server.tls keys, SMTP login, and the CA path
-     * the services' clients read when internal TLS is on.
+     * devstack also sets (DESIGN/brief), Helidon's own server.tls keys, SMTP login, and the internal
+     * TLS files platform's InternalTls reads in every service (courier.tls.ca/cert/key).
      */
     private static final Set<String> CONTRACT = Set.of("courier.auth.jwks", "courier.auth.url", "courier.auth.grpc",
-            "courier.smtp.user", "courier.smtp.password", "courier.smtp.starttls", "courier.tls.ca");
+            "courier.smtp.user", "courier.smtp.password", "courier.smtp.starttls",
+            "courier.tls.ca", "courier.tls.cert", "courier.tls.key");
 
     private static Set<String> applicationKeys(String service) throws IOException {
         Path yaml = SERVICES.resolve(service).resolve("src/main/resources/application.yaml");
