@@ -4,13 +4,15 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
@@ -31,13 +33,18 @@ import dev.courier.platform.security.TokenVerifier;
 
 /**
  * One client socket. Authenticated at the upgrade (cookie, {@code ?token=}, bearer header) or by
- * a first frame {@code {"type":"auth","token":...}}. A single writer thread sends, in this order:
+ * a first frame {@code {"type":"auth","token":...}}. What it is sent goes out in this order:
  * queued control and ephemeral frames, then the user's durable events after the last cursor sent
  * (read from the log, so a slow client costs no memory, and a resume is the same code path).
  *
+ * <p>No thread waits for an idle socket: a writer (virtual) thread is started when there is
+ * something to send and ends when nothing is left, one at a time per socket (the {@code scheduled}
+ * flag, re-checked after the last drain so a frame queued meanwhile is never stranded). Pings come
+ * from the hub's sweeper. An idle socket so holds only Helidon's reader stack and a few fields.
+ *
  * <p>The queue is bounded: typing/presence frames are dropped first when it fills; when control
  * frames (acks, errors) cannot be queued, or a send stays stuck, the client is disconnected and
- * resumes from its cursor. Pings go out every heartbeat; a socket silent for too long is closed.
+ * resumes from its cursor. A socket silent for too long is closed.
  */
 final class Connection implements WsListener {
 
@@ -48,21 +55,30 @@ final class Connection implements WsListener {
     static final int TOO_SLOW = 4408;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
+    // Frames are written and read without Jackson's thread-local buffer recycling: Helidon's reader
+    // thread lives as long as its socket, and a recycled buffer in its ThreadLocal (about 8 KB) would
+    // stay with every idle socket.
+    static final ObjectMapper FRAMES = frameMapper();
 
     private final Hub hub;
     private final TokenVerifier verifier;
     private final Commands commands;
     private final WsSettings settings;
-    private final BlockingQueue<Out> queue;
-    private final Semaphore wake = new Semaphore(0);
+    // Unbounded queue with a counted bound: an idle socket holds an empty linked queue, not an array.
+    private final ConcurrentLinkedQueue<Out> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean pullWanted = new AtomicBoolean();
-    private final StringBuilder partial = new StringBuilder();
+    private volatile boolean pingWanted;
+    private StringBuilder partial;
     private volatile Caller caller;
     private volatile String token;
     private volatile String cursorParam;
     private volatile WsSession session;
     private volatile long lastSent = -1;
     private volatile long lastHeard = System.currentTimeMillis();
+    private volatile long lastPing = System.currentTimeMillis();
     private volatile long sendStarted;
     private volatile boolean closed;
     private boolean oversized;
@@ -76,7 +92,20 @@ final class Connection implements WsListener {
         this.verifier = verifier;
         this.commands = commands;
         this.settings = hub.settings();
-        this.queue = new ArrayBlockingQueue<>(settings.queue());
+    }
+
+    private static ObjectMapper frameMapper() {
+        ObjectMapper m = Json.MAPPER.copy();
+        m.getFactory().disable(JsonFactory.Feature.USE_THREAD_LOCAL_FOR_BUFFER_RECYCLING);
+        return m;
+    }
+
+    static String write(Object frame) {
+        try {
+            return FRAMES.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize a frame", e);
+        }
     }
 
     long userId() {
@@ -85,6 +114,10 @@ final class Connection implements WsListener {
 
     String sessionId() {
         return caller.sessionId();
+    }
+
+    boolean authenticated() {
+        return caller != null;
     }
 
     @Override
@@ -111,20 +144,33 @@ final class Connection implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         this.session = session;
-        Thread.ofVirtual().name("messenger-ws-writer").start(this::write);
         if (caller != null) {
             begin(cursorParam, null);
+        } else {
+            hub.pending(this, true);
         }
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
         lastHeard = System.currentTimeMillis();
+        if (last && partial == null && !oversized) {
+            // The usual case, a frame in one piece: no buffer kept between frames.
+            if (text.length() > MAX_FRAME || text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME) {
+                tooLarge();
+                return;
+            }
+            handle(text);
+            return;
+        }
         if (!oversized) {
+            if (partial == null) {
+                partial = new StringBuilder();
+            }
             partial.append(text);
             if (partial.length() > MAX_FRAME || partial.toString().getBytes(StandardCharsets.UTF_8).length > MAX_FRAME) {
                 oversized = true;
-                partial.setLength(0);
+                partial = null;
             }
         }
         if (!last) {
@@ -132,12 +178,16 @@ final class Connection implements WsListener {
         }
         if (oversized) {
             oversized = false;
-            error(null, Problem.of(413, "Frame too large", "A frame may hold at most " + MAX_FRAME + " bytes; it was ignored."));
+            tooLarge();
             return;
         }
         String frame = partial.toString();
-        partial.setLength(0);
+        partial = null;
         handle(frame);
+    }
+
+    private void tooLarge() {
+        error(null, Problem.of(413, "Frame too large", "A frame may hold at most " + MAX_FRAME + " bytes; it was ignored."));
     }
 
     @Override
@@ -166,7 +216,7 @@ final class Connection implements WsListener {
         try {
             JsonNode node;
             try {
-                node = Json.MAPPER.readTree(frame);
+                node = FRAMES.readTree(frame);
             } catch (java.io.IOException e) {
                 throw ProblemException.badRequest("The frame is not valid JSON.");
             }
@@ -192,12 +242,12 @@ final class Connection implements WsListener {
                 return;
             }
             if ("ping".equals(type)) {
-                control(Json.writeString(Events.of("pong", "requestId", requestId)));
+                control(write(Events.of("pong", "requestId", requestId)));
                 return;
             }
             Object reply = commands.handle(caller, token, type, bytes);
             if (reply != null) {
-                control(Json.writeString(Events.of("ack", "requestId", requestId, "result", reply)));
+                control(write(Events.of("ack", "requestId", requestId, "result", reply)));
             }
         } catch (ProblemException e) {
             error(requestId, e.problem());
@@ -213,12 +263,13 @@ final class Connection implements WsListener {
         }
         Optional<Caller> c = auth.token() == null ? Optional.empty() : verifier.verify(auth.token());
         if (c.isEmpty()) {
-            enqueueClose(Json.writeString(Events.of("error", "status", 401, "title", "Unauthorized",
+            enqueueClose(write(Events.of("error", "status", 401, "title", "Unauthorized",
                     "detail", "Invalid or expired access token.")), UNAUTHORIZED, "unauthorized");
             return;
         }
         caller = c.get();
         token = auth.token();
+        hub.pending(this, false);
         begin(auth.cursor() == null ? null : auth.cursor().toString(), auth.requestId());
     }
 
@@ -241,7 +292,7 @@ final class Connection implements WsListener {
         if (bad != null) {
             error(requestId, bad);
         }
-        control(Json.writeString(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", start)));
+        control(write(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", start)));
         lastSent = start;
         hub.add(this);
         pull();
@@ -259,7 +310,7 @@ final class Connection implements WsListener {
         if (c < 0 || c > last) {
             throw ProblemException.badField("cursor", "Cursor " + c + " is not in your event log (0 to " + last + ").");
         }
-        control(Json.writeString(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", c)));
+        control(write(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", c)));
         resumeTo = c;
         pull();
     }
@@ -269,46 +320,66 @@ final class Connection implements WsListener {
     /** New durable events may exist: the writer reads the log after the last cursor it sent. */
     void pull() {
         pullWanted.set(true);
-        wake.release();
+        kick();
     }
 
     /** Typing and presence: dropped first when the queue is filling up. */
     void offerEphemeral(String json) {
-        if (caller == null || queue.remainingCapacity() <= settings.queue() / 4) {
+        if (caller == null || queued.get() >= settings.queue() - settings.queue() / 4) {
             return;
         }
-        if (queue.offer(new Out(json, true, 0, null))) {
-            wake.release();
+        if (offer(new Out(json, true, 0, null))) {
+            kick();
         }
     }
 
     private void control(String json) {
-        if (!queue.offer(new Out(json, false, 0, null))) {
+        if (!offer(new Out(json, false, 0, null))) {
             tooSlow();
             return;
         }
-        wake.release();
+        kick();
+    }
+
+    private boolean offer(Out o) {
+        if (queued.incrementAndGet() > settings.queue()) {
+            queued.decrementAndGet();
+            return false;
+        }
+        queue.add(o);
+        return true;
+    }
+
+    private Out poll() {
+        Out o = queue.poll();
+        if (o != null) {
+            queued.decrementAndGet();
+        }
+        return o;
     }
 
     private void error(String requestId, Problem p) {
-        control(Json.writeString(Events.of("error", "requestId", requestId, "status", p.status(), "title", p.title(),
+        control(write(Events.of("error", "requestId", requestId, "status", p.status(), "title", p.title(),
                 "detail", p.detail(), "field", p.field())));
     }
 
     private void enqueueClose(String json, int code, String reason) {
-        queue.clear();
-        queue.offer(new Out(json, false, code, reason));
-        wake.release();
+        while (poll() != null) {
+            // Whatever was queued is moot once the socket closes.
+        }
+        queued.incrementAndGet();
+        queue.add(new Out(json, false, code, reason));
+        kick();
     }
 
     /** The auth session behind this socket was revoked. */
     void revoke() {
-        enqueueClose(Json.writeString(Events.of("revoked")), UNAUTHORIZED, "session revoked");
+        enqueueClose(write(Events.of("revoked")), UNAUTHORIZED, "session revoked");
     }
 
     /** The node is draining: the client should reconnect (to any instance) and resume from its cursor. */
     void reconnect() {
-        enqueueClose(Json.writeString(Events.of("reconnect", "cursor", Math.max(lastSent, 0))), 1012, "server restarting");
+        enqueueClose(write(Events.of("reconnect", "cursor", Math.max(lastSent, 0))), 1012, "server restarting");
     }
 
     private void tooSlow() {
@@ -350,11 +421,16 @@ final class Connection implements WsListener {
         }
     }
 
-    /** Called by the hub's sweeper: heals lost signals, closes dead, stuck or unauthenticated sockets. */
-    void sweep() {
-        long now = System.currentTimeMillis();
+    /**
+     * Called by the hub's ticker: pings when a heartbeat is due, and on a full sweep also heals lost
+     * signals and closes dead, stuck or unauthenticated sockets.
+     */
+    void tick(long now, boolean fullSweep) {
+        if (closed) {
+            return;
+        }
         if (caller == null && now - openedAt > settings.authTimeoutMillis()) {
-            enqueueClose(Json.writeString(Events.of("error", "status", 401, "title", "Unauthorized",
+            enqueueClose(write(Events.of("error", "status", 401, "title", "Unauthorized",
                     "detail", "No authentication in time.")), UNAUTHORIZED, "authentication timeout");
             return;
         }
@@ -373,55 +449,45 @@ final class Connection implements WsListener {
             }
             return;
         }
-        if (caller != null) {
-            pull();
+        boolean wake = false;
+        if (now - lastPing >= settings.heartbeatMillis()) {
+            lastPing = now;
+            pingWanted = true;
+            wake = true;
+        }
+        if (fullSweep && caller != null) {
+            pullWanted.set(true);
+            wake = true;
+        }
+        if (wake) {
+            kick();
         }
     }
 
-    private void write() {
-        long lastPing = System.currentTimeMillis();
-        try {
-            while (!closed) {
-                wake.tryAcquire(settings.heartbeatMillis(), TimeUnit.MILLISECONDS);
-                Out o;
-                while (!closed && (o = queue.poll()) != null) {
-                    send(o.json());
-                    if (o.closeCode() != 0) {
-                        closed = true;
-                        session.close(o.closeCode(), o.closeReason());
-                        finish();
-                        return;
-                    }
-                }
-                long rewind = resumeTo;
-                if (rewind >= 0) {
-                    resumeTo = -1;
-                    lastSent = rewind;
-                }
-                if (!closed && lastSent >= 0 && pullWanted.getAndSet(false)) {
-                    List<UserEventLog.Event> events = hub.log().after(caller.userId(), lastSent, PAGE);
-                    for (UserEventLog.Event e : events) {
-                        if (closed) {
-                            break;
-                        }
-                        send(e.json());
-                        lastSent = e.cursor();
-                    }
-                    if (events.size() == PAGE) {
-                        pull();
-                    }
-                }
-                long now = System.currentTimeMillis();
-                if (!closed && now - lastPing >= settings.heartbeatMillis()) {
-                    lastPing = now;
-                    session.ping(BufferData.empty());
-                    if (caller != null) {
-                        hub.heartbeat(caller.userId());
-                    }
-                }
+    /** Makes sure a writer runs: starts one unless one is already scheduled. */
+    private void kick() {
+        if (!closed && session != null && scheduled.compareAndSet(false, true)) {
+            try {
+                WRITERS.newThread(this::writer).start();
+            } catch (RuntimeException e) {
+                scheduled.set(false);
+                throw e;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean hasWork() {
+        return !queue.isEmpty() || pingWanted || resumeTo >= 0 || (pullWanted.get() && lastSent >= 0);
+    }
+
+    private void writer() {
+        try {
+            do {
+                drain();
+                scheduled.set(false);
+                // Work queued after the last look but before the flag was cleared would find the
+                // flag still set and start no writer: look once more, and carry on if there is some.
+            } while (!closed && hasWork() && scheduled.compareAndSet(false, true));
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "WebSocket writer stopped: " + e);
             closed = true;
@@ -430,6 +496,50 @@ final class Connection implements WsListener {
                 hardClose(s);
             }
             finish();
+        }
+    }
+
+    /** Sends everything there is, in order: control and ephemeral frames, then durable events. */
+    private void drain() {
+        while (!closed) {
+            Out o = poll();
+            if (o != null) {
+                send(o.json());
+                if (o.closeCode() != 0) {
+                    try {
+                        session.close(o.closeCode(), o.closeReason());
+                    } finally {
+                        finish();
+                    }
+                    return;
+                }
+                continue;
+            }
+            if (pingWanted) {
+                pingWanted = false;
+                session.ping(BufferData.empty());
+                continue;
+            }
+            long rewind = resumeTo;
+            if (rewind >= 0) {
+                resumeTo = -1;
+                lastSent = rewind;
+            }
+            if (lastSent >= 0 && pullWanted.getAndSet(false)) {
+                List<UserEventLog.Event> events = hub.log().after(caller.userId(), lastSent, PAGE);
+                for (UserEventLog.Event e : events) {
+                    if (closed) {
+                        return;
+                    }
+                    send(e.json());
+                    lastSent = e.cursor();
+                }
+                if (events.size() == PAGE) {
+                    pullWanted.set(true);
+                }
+                continue;
+            }
+            return;
         }
     }
 
@@ -446,15 +556,18 @@ final class Connection implements WsListener {
 
     private void finish() {
         closed = true;
-        wake.release();
-        if (caller != null && finished.compareAndSet(false, true)) {
-            hub.remove(this);
+        if (finished.compareAndSet(false, true)) {
+            if (caller != null) {
+                hub.remove(this);
+            } else {
+                hub.pending(this, false);
+            }
         }
     }
 
     /** Whether the writer has nothing left to send (the hub waits for it while draining). */
     boolean idle() {
-        return closed || queue.isEmpty();
+        return finished.get() || (queue.isEmpty() && !scheduled.get());
     }
 
     private static Optional<String> accessCookie(String header) {

@@ -14,7 +14,9 @@ import dev.courier.platform.db.Database;
 /**
  * This replica's live sockets by user, and what reaches them: "changed" signals make each of a
  * user's sockets pull its durable log; ephemeral frames are queued as they are; revocations close
- * matching sockets. A sweep heals lost signals, refreshes presence and closes dead sockets.
+ * matching sockets. One ticker thread serves every socket: it pings each when its heartbeat is due,
+ * refreshes presence once per user and heartbeat, and every sweep period heals lost signals and
+ * closes dead, stuck or never-authenticated sockets.
  */
 public final class Hub implements AutoCloseable {
 
@@ -25,6 +27,8 @@ public final class Hub implements AutoCloseable {
             """;
 
     private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    /** Open sockets that have not authenticated yet (pinged, and closed when the auth timeout passes). */
+    private final Set<Connection> pending = ConcurrentHashMap.newKeySet();
     private final UserEventLog log;
     private final Signals signals;
     private final Presence presence;
@@ -81,8 +85,12 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    void heartbeat(long userId) {
-        presence.refresh(userId);
+    void pending(Connection c, boolean waiting) {
+        if (waiting) {
+            pending.add(c);
+        } else {
+            pending.remove(c);
+        }
     }
 
     /** Live local sockets (for tests and metrics). */
@@ -140,21 +148,43 @@ public final class Hub implements AutoCloseable {
     }
 
     private void sweep() {
+        long tick = Math.max(10, Math.min(settings.sweepMillis(), settings.heartbeatMillis()));
+        long lastSweep = System.currentTimeMillis();
+        long lastPresence = lastSweep;
         while (running) {
             try {
-                Thread.sleep(settings.sweepMillis());
+                Thread.sleep(tick);
             } catch (InterruptedException e) {
                 return;
             }
+            long now = System.currentTimeMillis();
+            boolean full = now - lastSweep >= settings.sweepMillis();
+            if (full) {
+                lastSweep = now;
+            }
             for (Set<Connection> set : byUser.values()) {
                 for (Connection c : set) {
-                    try {
-                        c.sweep();
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "Sweeping a socket failed: " + e);
-                    }
+                    tick(c, now, full);
                 }
             }
+            for (Connection c : pending) {
+                tick(c, now, full);
+            }
+            if (now - lastPresence >= settings.heartbeatMillis()) {
+                lastPresence = now;
+                // Once per user, however many sockets it has here.
+                for (Long u : byUser.keySet()) {
+                    presence.refresh(u);
+                }
+            }
+        }
+    }
+
+    private static void tick(Connection c, long now, boolean full) {
+        try {
+            c.tick(now, full);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Sweeping a socket failed: " + e);
         }
     }
 
