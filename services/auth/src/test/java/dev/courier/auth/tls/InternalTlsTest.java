@@ -33,14 +33,14 @@ class InternalTlsTest {
     @TempDir
     static Path tmp;
     private static TestCertificates internal;
-    private static TestCertificates stranger;
+    private static Path strangerCa;
     private static AuthServer auth;
     private static AuthServer.TestUser user;
 
     @BeforeAll
     static void start() {
         internal = TestCertificates.create(tmp.resolve("internal"), "dns:localhost");
-        stranger = TestCertificates.create(tmp.resolve("stranger"), "dns:localhost");
+        strangerCa = TestCertificates.caOnly(tmp.resolve("stranger"));
         auth = AuthServer.with(Map.of(
                 "server.tls.private-key.pem.key.resource.path", internal.key().toString(),
                 "server.tls.private-key.pem.cert-chain.resource.path", internal.cert().toString(),
@@ -59,8 +59,8 @@ class InternalTlsTest {
         }
     }
 
-    private static InternalTls trusting(TestCertificates certs) {
-        return InternalTls.of(Optional.of(certs.ca()), Optional.empty(), Optional.empty());
+    private static InternalTls trusting(Path ca) {
+        return InternalTls.of(Optional.of(ca), Optional.empty(), Optional.empty());
     }
 
     private static String jwks(String host) {
@@ -73,7 +73,7 @@ class InternalTlsTest {
 
     @Test
     void jwksIsFetchedOverHttpsTrustingTheInternalCa() {
-        RemoteJwks jwks = RemoteJwks.of(jwks("localhost"), trusting(internal));
+        RemoteJwks jwks = RemoteJwks.of(jwks("localhost"), trusting(internal.ca()));
         var kids = jwks.refresh();
         assertThat(kids.isEmpty(), is(false));
         assertThat(jwks.key(kids.iterator().next()).isPresent(), is(true));
@@ -96,7 +96,7 @@ class InternalTlsTest {
 
     @Test
     void jwksTrustingAnotherCaFailsTheHandshake() {
-        RemoteJwks jwks = RemoteJwks.of(jwks("localhost"), trusting(stranger));
+        RemoteJwks jwks = RemoteJwks.of(jwks("localhost"), trusting(strangerCa));
         RemoteJwks.JwksUnavailableException e = assertThrows(RemoteJwks.JwksUnavailableException.class, jwks::refresh);
         assertThat(e.getMessage(), containsString("TLS handshake"));
         // A verifier asking for a key gets none rather than an exception.
@@ -106,19 +106,19 @@ class InternalTlsTest {
     @Test
     void jwksAtAHostNameTheCertificateDoesNotCoverIsRefused() {
         RemoteJwks.JwksUnavailableException e = assertThrows(RemoteJwks.JwksUnavailableException.class,
-                () -> RemoteJwks.of(jwks("127.0.0.1"), trusting(internal)).refresh());
+                () -> RemoteJwks.of(jwks("127.0.0.1"), trusting(internal.ca())).refresh());
         assertThat(e.getMessage(), containsString("TLS handshake"));
     }
 
     @Test
     void plainHttpToTheTlsPortGetsNoKeys() {
-        RemoteJwks jwks = RemoteJwks.of("http://localhost:" + auth.port() + "/.well-known/jwks.json", trusting(internal));
+        RemoteJwks jwks = RemoteJwks.of("http://localhost:" + auth.port() + "/.well-known/jwks.json", trusting(internal.ca()));
         assertThrows(RemoteJwks.JwksUnavailableException.class, jwks::refresh);
     }
 
     @Test
     void directoryAnswersOverTlsTrustingTheInternalCa() {
-        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(internal));
+        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(internal.ca()));
         assertThat(client.secure(), is(true));
         Map<Long, UserDirectoryClient.User> users = client.getUsers(List.of(user.id()));
         assertThat(users.get(user.id()).username(), is(user.username()));
@@ -135,7 +135,7 @@ class InternalTlsTest {
 
     @Test
     void directoryTrustingAnotherCaFailsTheHandshake() {
-        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(stranger));
+        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(strangerCa));
         UserDirectoryClient.UserDirectoryException e = assertThrows(UserDirectoryClient.UserDirectoryException.class,
                 () -> client.getUsers(List.of(user.id())));
         assertThat(e.getMessage(), containsString("TLS handshake"));

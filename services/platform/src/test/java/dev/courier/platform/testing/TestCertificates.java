@@ -61,6 +61,24 @@ public record TestCertificates(Path dir, Path ca, Path cert, Path key) {
         }
     }
 
+    /** Only a CA certificate (PEM), for "trusts another CA" cases: two keytool runs instead of five. */
+    public static Path caOnly(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path caStore = dir.resolve("ca.p12");
+            Path ca = dir.resolve("ca.crt");
+            keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Courier other CA " + dir.getFileName(),
+                    "-ext", "bc:c", "-validity", "2", "-keystore", caStore.toString(), "-storetype", "PKCS12", "-storepass", PASS);
+            keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-storepass", PASS, "-file", ca.toString());
+            return ca;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void keytool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
