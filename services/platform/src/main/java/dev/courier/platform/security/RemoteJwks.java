@@ -88,6 +88,9 @@ public final class RemoteJwks implements KeySource {
             refresh();
         } catch (JwksUnavailableException e) {
             LOG.log(Level.WARNING, e.getMessage());
+        } catch (RuntimeException e) {
+            // A verifier asking for a key gets none, never an exception from the transport.
+            LOG.log(Level.WARNING, "JWKS fetch from " + uri + " failed: " + e);
         }
     }
 
