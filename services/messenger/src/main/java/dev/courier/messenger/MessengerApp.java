@@ -82,7 +82,7 @@ public final class MessengerApp implements CourierApp {
                 outbox, log, users, afterCommit);
         this.syncHttp = new SyncHttp(log, verifier);
         this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
-        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals));
+        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
         this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);

@@ -16,6 +16,12 @@ public final class ConversationStore {
     private static final String COLUMNS = "id, kind, name, private, owner_id, direct_low, direct_high, created_at, last_activity_at";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? FOR UPDATE";
     private static final String FIND = "SELECT " + COLUMNS + " FROM conversations WHERE id = ?";
+    private static final String LOCK_ROOM = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? AND kind = 'room' AND deleted_at IS NULL FOR UPDATE";
+    private static final String FIND_ROOM = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? AND kind = 'room' AND deleted_at IS NULL";
+    // The row and its messages stay (outbox rows already written still reach Kafka); the name is free again.
+    private static final String DELETE_ROOM = "UPDATE conversations SET deleted_at = now(), name_key = NULL WHERE id = ? AND kind = 'room'";
+    private static final String REMOVE_ALL_MEMBERS = "DELETE FROM members WHERE conversation_id = ?";
+    private static final String SET_OWNER = "UPDATE conversations SET owner_id = ? WHERE id = ? AND kind = 'room'";
     private static final String CREATE_DIRECT = """
             INSERT INTO conversations (kind, direct_low, direct_high) VALUES ('direct', ?, ?)
             ON CONFLICT (direct_low, direct_high) DO NOTHING
@@ -48,11 +54,11 @@ public final class ConversationStore {
     private static final String MY_ROOMS = """
             SELECT c.id, c.kind, c.name, c.private, c.owner_id, c.direct_low, c.direct_high, c.created_at, c.last_activity_at
             FROM conversations c JOIN members m ON m.conversation_id = c.id
-            WHERE m.user_id = ? AND c.kind = 'room' ORDER BY c.last_activity_at DESC, c.id DESC
+            WHERE m.user_id = ? AND c.kind = 'room' AND c.deleted_at IS NULL ORDER BY c.last_activity_at DESC, c.id DESC
             """;
     private static final String PUBLIC_ROOMS = """
             SELECT\s""" + COLUMNS + """
-             FROM conversations WHERE kind = 'room' AND NOT private ORDER BY last_activity_at DESC, id DESC LIMIT ?
+             FROM conversations WHERE kind = 'room' AND NOT private AND deleted_at IS NULL ORDER BY last_activity_at DESC, id DESC LIMIT ?
             """;
 
     public Optional<Conversation> lock(Connection c, long id) throws SQLException {
@@ -61,6 +67,39 @@ public final class ConversationStore {
 
     public Optional<Conversation> find(Connection c, long id) throws SQLException {
         return one(c, FIND, id);
+    }
+
+    /** A room that is not deleted, locked for the rest of the transaction (orders with sends). */
+    public Optional<Conversation> lockRoom(Connection c, long id) throws SQLException {
+        return one(c, LOCK_ROOM, id);
+    }
+
+    /** A room that is not deleted. */
+    public Optional<Conversation> findRoom(Connection c, long id) throws SQLException {
+        return one(c, FIND_ROOM, id);
+    }
+
+    /**
+     * Deletes a room: no members are left (so history, sends and chat lists treat it as gone) and
+     * its name can be taken again. The caller holds the room's row lock.
+     */
+    public void deleteRoom(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DELETE_ROOM)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(REMOVE_ALL_MEMBERS)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public void setOwner(Connection c, long id, long userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SET_OWNER)) {
+            ps.setLong(1, userId);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
     }
 
     /** The direct chat of two users, created (with both as members) if it does not exist yet. */

@@ -17,7 +17,8 @@ import dev.courier.platform.security.Caller;
 
 /**
  * The rules of rooms. Private rooms do not exist for non-members (404). Owners and admins invite,
- * remove and rename; only the owner promotes. Every membership change is an event for the room's
+ * remove and rename; only the owner promotes, demotes, transfers ownership, removes admins and
+ * deletes the room. Every membership change is an event for the room's
  * members (and for the user it concerns), written in the same transaction.
  */
 public final class Rooms {
@@ -102,27 +103,24 @@ public final class Rooms {
         });
     }
 
-    /** Leaves a room; an owner who leaves hands the room to the longest-standing admin, else member. */
+    /**
+     * Leaves a room. The owner must hand the room over first (409 naming {@code ownerId}), unless
+     * they are its last member: then the room is deleted, since nobody would be left to manage it.
+     */
     public void leave(Caller caller, long id) {
         change(caller, id, (c, room, members) -> {
             Member me = requireMember(members, caller);
-            store.removeMember(c, id, caller.userId());
-            List<Map<String, Object>> events = new ArrayList<>();
-            events.add(Events.of("member.left", "conversationId", id, "userId", caller.userId()));
             if (Member.OWNER.equals(me.role())) {
-                members.stream().filter(m -> m.userId() != caller.userId())
-                        .min((x, y) -> Boolean.compare(!Member.ADMIN.equals(x.role()), !Member.ADMIN.equals(y.role())))
-                        .ifPresent(heir -> {
-                            try {
-                                store.setRole(c, id, heir.userId(), Member.OWNER);
-                                setOwner(c, id, heir.userId());
-                            } catch (SQLException e) {
-                                throw new dev.courier.platform.db.DataAccessException(e);
-                            }
-                            events.add(Events.of("member.role", "conversationId", id, "userId", heir.userId(), "role", Member.OWNER));
-                        });
+                if (members.size() > 1) {
+                    throw ProblemException.conflict("ownerId",
+                            "The owner cannot leave while others are members: transfer ownership first (POST /api/v1/rooms/" + id + "/owner).");
+                }
+                store.deleteRoom(c, id);
+                return List.of(Events.of("member.left", "conversationId", id, "userId", caller.userId()),
+                        Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()));
             }
-            return events;
+            store.removeMember(c, id, caller.userId());
+            return List.of(Events.of("member.left", "conversationId", id, "userId", caller.userId()));
         });
     }
 
@@ -146,17 +144,61 @@ public final class Rooms {
     /** The owner makes a member an admin. */
     public RoomView promote(Caller caller, long id, long userId) {
         return change(caller, id, (c, room, members) -> {
-            Member me = requireMember(members, caller);
-            if (!Member.OWNER.equals(me.role())) {
-                throw ProblemException.forbidden("Only the owner promotes members.");
-            }
-            Member target = members.stream().filter(m -> m.userId() == userId).findFirst()
-                    .orElseThrow(() -> ProblemException.badField("userId", "User " + userId + " is not a member."));
+            requireOwner(members, caller, "Only the owner promotes members.");
+            Member target = requireTarget(members, userId);
             if (!Member.MEMBER.equals(target.role())) {
                 return List.of();
             }
             store.setRole(c, id, userId, Member.ADMIN);
             return List.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.ADMIN));
+        });
+    }
+
+    /** The owner makes an admin a plain member again; demoting a plain member changes nothing. */
+    public RoomView demote(Caller caller, long id, long userId) {
+        return change(caller, id, (c, room, members) -> {
+            requireOwner(members, caller, "Only the owner demotes admins.");
+            Member target = requireTarget(members, userId);
+            if (Member.OWNER.equals(target.role())) {
+                throw ProblemException.badField("userId", "The owner cannot be demoted; transfer ownership instead.");
+            }
+            if (!Member.ADMIN.equals(target.role())) {
+                return List.of();
+            }
+            store.setRole(c, id, userId, Member.MEMBER);
+            return List.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.MEMBER,
+                    "byUserId", caller.userId()));
+        });
+    }
+
+    /** The owner hands the room to another member and stays on as an admin. */
+    public RoomView transfer(Caller caller, long id, long userId) {
+        return change(caller, id, (c, room, members) -> {
+            requireOwner(members, caller, "Only the owner transfers ownership.");
+            if (userId == caller.userId()) {
+                throw ProblemException.badField("userId", "You already own this room.");
+            }
+            requireTarget(members, userId);
+            store.setRole(c, id, userId, Member.OWNER);
+            store.setRole(c, id, caller.userId(), Member.ADMIN);
+            store.setOwner(c, id, userId);
+            return List.of(
+                    Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.OWNER, "byUserId", caller.userId()),
+                    Events.of("member.role", "conversationId", id, "userId", caller.userId(), "role", Member.ADMIN, "byUserId", caller.userId()));
+        });
+    }
+
+    /**
+     * The owner deletes the room. Every member gets a durable {@code room.deleted} event; then the
+     * room is gone for everyone (404 for info, history and sends; out of every list). Its messages
+     * stay in the database, unreachable, and outbox rows already written are still published, so
+     * Kafka consumers see no new event type and nothing out of order.
+     */
+    public void delete(Caller caller, long id) {
+        change(caller, id, (c, room, members) -> {
+            requireOwner(members, caller, "Only the owner deletes the room.");
+            store.deleteRoom(c, id);
+            return List.of(Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()));
         });
     }
 
@@ -183,7 +225,7 @@ public final class Rooms {
         record Outcome(RoomView view, List<Appended> appended) {
         }
         Outcome o = db.inTransaction(c -> {
-            Conversation room = store.lock(c, id).filter(Conversation::isRoom).orElseThrow(Rooms::noSuchRoom);
+            Conversation room = store.lockRoom(c, id).orElseThrow(Rooms::noSuchRoom);
             List<Member> before = store.members(c, id);
             if (Boolean.TRUE.equals(room.isPrivate()) && before.stream().noneMatch(m -> m.userId() == caller.userId())) {
                 throw noSuchRoom();
@@ -211,7 +253,7 @@ public final class Rooms {
     }
 
     private Conversation visibleRoom(Connection c, long id, Caller caller) throws SQLException {
-        Conversation room = store.find(c, id).filter(Conversation::isRoom).orElseThrow(Rooms::noSuchRoom);
+        Conversation room = store.findRoom(c, id).orElseThrow(Rooms::noSuchRoom);
         if (Boolean.TRUE.equals(room.isPrivate()) && store.member(c, id, caller.userId()).isEmpty()) {
             throw noSuchRoom();
         }
@@ -236,12 +278,17 @@ public final class Rooms {
         return me;
     }
 
-    private static void setOwner(Connection c, long id, long userId) throws SQLException {
-        try (var ps = c.prepareStatement("UPDATE conversations SET owner_id = ? WHERE id = ?")) {
-            ps.setLong(1, userId);
-            ps.setLong(2, id);
-            ps.executeUpdate();
+    private static Member requireOwner(List<Member> members, Caller caller, String detail) {
+        Member me = requireMember(members, caller);
+        if (!Member.OWNER.equals(me.role())) {
+            throw ProblemException.forbidden(detail);
         }
+        return me;
+    }
+
+    private static Member requireTarget(List<Member> members, long userId) {
+        return members.stream().filter(m -> m.userId() == userId).findFirst()
+                .orElseThrow(() -> ProblemException.badField("userId", "User " + userId + " is not a member."));
     }
 
     static String name(String name) {

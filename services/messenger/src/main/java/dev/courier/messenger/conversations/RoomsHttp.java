@@ -12,7 +12,10 @@ import dev.courier.platform.http.ProblemException;
 import dev.courier.platform.security.Caller;
 import dev.courier.platform.security.TokenVerifier;
 
-/** {@code /api/v1/rooms}: create, list, see, join, invite, leave, remove, promote, rename. */
+/**
+ * {@code /api/v1/rooms}: create, list, see, join, invite, leave, remove, promote, demote, transfer
+ * ownership, rename, delete.
+ */
 public final class RoomsHttp implements HttpService {
 
     private final Rooms rooms;
@@ -30,11 +33,14 @@ public final class RoomsHttp implements HttpService {
                 .get("/public", this::publicRooms)
                 .get("/{id}", this::info)
                 .patch("/{id}", this::rename)
+                .delete("/{id}", this::delete)
                 .post("/{id}/join", this::join)
                 .post("/{id}/leave", this::leave)
                 .post("/{id}/members", this::invite)
                 .delete("/{id}/members/{userId}", this::remove)
-                .post("/{id}/admins", this::promote);
+                .post("/{id}/admins", this::promote)
+                .delete("/{id}/admins/{userId}", this::demote)
+                .post("/{id}/owner", this::transfer);
     }
 
     public record CreateRoom(String name, Boolean isPrivate) {
@@ -96,6 +102,23 @@ public final class RoomsHttp implements HttpService {
         Caller caller = verifier.require(req);
         long id = id(req);
         Bodies.json(res, rooms.promote(caller, id, userId(Bodies.read(req, UserRef.class))));
+    }
+
+    private void demote(ServerRequest req, ServerResponse res) {
+        Caller caller = verifier.require(req);
+        long id = id(req);
+        Bodies.json(res, rooms.demote(caller, id, Params.positiveId("userId", req.path().pathParameters().get("userId"))));
+    }
+
+    private void transfer(ServerRequest req, ServerResponse res) {
+        Caller caller = verifier.require(req);
+        long id = id(req);
+        Bodies.json(res, rooms.transfer(caller, id, userId(Bodies.read(req, UserRef.class))));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        rooms.delete(verifier.require(req), id(req));
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private static long id(ServerRequest req) {

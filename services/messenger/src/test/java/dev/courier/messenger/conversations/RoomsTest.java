@@ -100,15 +100,16 @@ class RoomsTest {
     }
 
     @Test
-    void aLeavingOwnerHandsTheRoomToAnAdmin() {
+    void aMemberWhoLeavesIsGoneFromTheRoomAndItsChat() {
         TestUser owner = Cluster.user();
-        TestUser admin = Cluster.user();
+        TestUser bob = Cluster.user();
         long id = create(owner, name(), false).get("id").asLong();
-        admin.post(http, "/api/v1/rooms/" + id + "/join", null);
-        owner.post(http, "/api/v1/rooms/" + id + "/admins", Map.of("userId", admin.id()));
-        assertThat(owner.post(http, "/api/v1/rooms/" + id + "/leave", null).status(), is(204));
-        JsonNode room = admin.get(http, "/api/v1/rooms/" + id).json();
-        assertThat(room.get("ownerId").asLong(), is(admin.id()));
+        bob.post(http, "/api/v1/rooms/" + id + "/join", null);
+        assertThat(bob.post(http, "/api/v1/rooms/" + id + "/leave", null).status(), is(204));
+        JsonNode room = owner.get(http, "/api/v1/rooms/" + id).json();
+        assertThat(room.get("ownerId").asLong(), is(owner.id()));
         assertThat(room.get("members").size(), is(1));
+        assertThat(bob.post(http, "/api/v1/chats/" + id + "/messages", Map.of("text", "gone")).status(), is(404));
+        assertThat(bob.post(http, "/api/v1/rooms/" + id + "/leave", null).status(), is(403));
     }
 }
