@@ -69,11 +69,15 @@ public final class MessengerApp implements CourierApp {
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
                 Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)));
         this.signals = new Signals(backing.redis());
+        this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
+        Hub localSockets = hub;
         AfterCommit afterCommit = (appended, wroteOutbox) -> {
             if (wroteOutbox) {
                 relay.wake();
             }
-            signals.changed(appended.stream().flatMap(a -> a.userIds().stream()).distinct().toList());
+            // This replica's sockets straight from the commit; the signal carries the events to the others.
+            localSockets.local(appended);
+            signals.changed(appended);
         };
         ConversationStore conversations = new ConversationStore();
         MessageStore messageStore = new MessageStore();
@@ -81,7 +85,6 @@ public final class MessengerApp implements CourierApp {
         Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
                 outbox, log, users, afterCommit);
         this.syncHttp = new SyncHttp(log, verifier);
-        this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
         this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
         this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);

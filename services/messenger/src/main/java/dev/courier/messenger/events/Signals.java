@@ -1,9 +1,12 @@
 package dev.courier.messenger.events;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -14,10 +17,12 @@ import redis.clients.jedis.JedisPubSub;
 import dev.courier.platform.http.Json;
 
 /**
- * Cross-replica hints over Redis pub/sub. A "changed" signal names users whose event log grew; each
- * replica then reads the log for its local sockets (the store is the truth, so a lost signal only
- * delays delivery until the next signal or resume). Ephemeral frames (typing, presence) travel
- * whole, because they are never stored. Revocations come from auth.
+ * Cross-replica hints over Redis pub/sub. A "changed" signal names users whose event log grew and,
+ * when small enough, carries the committed events with each user's cursor, so a replica hands a
+ * caught-up socket its next frame without reading it back; otherwise (or on any gap) the socket
+ * reads the log, which stays the truth: a lost signal only delays delivery until the next signal,
+ * the sweep or a resume. Ephemeral frames (typing, presence) travel whole, because they are never
+ * stored. Revocations come from auth.
  */
 public final class Signals implements AutoCloseable {
 
@@ -27,7 +32,14 @@ public final class Signals implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Signals.class.getName());
 
+    /** Events larger than this (JSON characters) travel as a user id only; their sockets read the log. */
+    public static final int MAX_CARRIED_JSON = 16 * 1024;
+    /** At most this many (user, cursor) entries are carried in one signal; the rest travel as user ids. */
+    public static final int MAX_CARRIED_ENTRIES = 1000;
+
     private final JedisPooled redis;
+    // Tells this replica's own signals apart: its sockets were served at the commit already.
+    private final String origin = java.util.UUID.randomUUID().toString();
     private volatile JedisPubSub subscription;
     private volatile boolean running;
     private Thread thread;
@@ -41,7 +53,44 @@ public final class Signals implements AutoCloseable {
         if (userIds.isEmpty()) {
             return;
         }
-        publish(CHANGED, Json.writeString(new Changed(List.copyOf(userIds))));
+        publish(CHANGED, Json.writeString(new Changed(List.copyOf(userIds), null, null, origin)));
+    }
+
+    /**
+     * Tells every replica about committed events: each user with a copy, and the events themselves
+     * (bounded by {@link #MAX_CARRIED_JSON} and {@link #MAX_CARRIED_ENTRIES}); users with an event
+     * not carried are listed in {@code pull}, and their sockets read the log.
+     */
+    public void changed(List<Appended> appended) {
+        Set<Long> users = new LinkedHashSet<>();
+        Set<Long> pull = new LinkedHashSet<>();
+        List<Carried> carried = new ArrayList<>();
+        int entries = 0;
+        for (Appended a : appended) {
+            boolean carry = a.json().length() <= MAX_CARRIED_JSON && entries + a.entries().size() <= MAX_CARRIED_ENTRIES;
+            List<Cursor> cursors = new ArrayList<>(carry ? a.entries().size() : 0);
+            for (Appended.Entry e : a.entries()) {
+                users.add(e.userId());
+                if (carry) {
+                    cursors.add(new Cursor(e.userId(), e.cursor()));
+                } else {
+                    pull.add(e.userId());
+                }
+            }
+            if (carry && !cursors.isEmpty()) {
+                carried.add(new Carried(a.json(), cursors));
+                entries += cursors.size();
+            }
+        }
+        if (users.isEmpty()) {
+            return;
+        }
+        publish(CHANGED, Json.writeString(new Changed(List.copyOf(users), List.copyOf(pull), carried, origin)));
+    }
+
+    /** Whether a signal came from this replica. */
+    public boolean mine(Changed c) {
+        return origin.equals(c.origin());
     }
 
     /** Sends a frame that is not stored (typing, presence) to these users' sockets everywhere. */
@@ -129,8 +178,31 @@ public final class Signals implements AutoCloseable {
         }
     }
 
+    /**
+     * Users whose log grew. {@code userIds} names them all (what a replica that does not know the
+     * other fields acts on); {@code pull} those with an event not carried ({@code null}: all of
+     * them); {@code events} the carried events; {@code origin} the publishing replica.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Changed(List<Long> userIds) {
+    public record Changed(List<Long> userIds, List<Long> pull, List<Carried> events, String origin) {
+
+        /** The users whose sockets must read their log. */
+        public List<Long> toPull() {
+            return pull == null ? userIds : pull;
+        }
+
+        public List<Carried> carried() {
+            return events == null ? List.of() : events;
+        }
+    }
+
+    /** A committed event as stored (JSON without its cursor) and each user's cursor for it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Carried(String json, List<Cursor> cursors) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Cursor(long userId, long cursor) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -34,8 +34,10 @@ import dev.courier.platform.security.TokenVerifier;
 /**
  * One client socket. Authenticated at the upgrade (cookie, {@code ?token=}, bearer header) or by
  * a first frame {@code {"type":"auth","token":...}}. What it is sent goes out in this order:
- * queued control and ephemeral frames, then the user's durable events after the last cursor sent
- * (read from the log, so a slow client costs no memory, and a resume is the same code path).
+ * queued control and ephemeral frames, then the user's durable events in cursor order: the next
+ * one as handed over by a commit or a signal when the socket is caught up, else read from the log
+ * after the last cursor sent (so a gap, a lost signal or a slow client costs no memory, and a
+ * resume is the same code path).
  *
  * <p>No thread waits for an idle socket: a writer (virtual) thread is started when there is
  * something to send and ends when nothing is left, one at a time per socket (the {@code scheduled}
@@ -68,6 +70,8 @@ final class Connection implements WsListener {
     // Unbounded queue with a counted bound: an idle socket holds an empty linked queue, not an array.
     private final ConcurrentLinkedQueue<Out> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Hint> hints = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger hinted = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean pullWanted = new AtomicBoolean();
     private volatile boolean pingWanted;
@@ -85,6 +89,10 @@ final class Connection implements WsListener {
     private final long openedAt = System.currentTimeMillis();
 
     private record Out(String json, boolean ephemeral, int closeCode, String closeReason) {
+    }
+
+    /** A durable event handed over with its cursor (see {@link #deliver}). */
+    private record Hint(long cursor, String frame) {
     }
 
     Connection(Hub hub, TokenVerifier verifier, Commands commands) {
@@ -323,6 +331,24 @@ final class Connection implements WsListener {
         kick();
     }
 
+    /**
+     * A durable event for this socket's user, straight from a commit or a signal. Sent as it is
+     * when it is the next cursor and no log read is pending; a duplicate is dropped; anything else
+     * (a gap, too many waiting) makes the writer read the log after the last cursor sent instead.
+     */
+    void deliver(long cursor, String frame) {
+        if (cursor <= lastSent) {
+            return;
+        }
+        if (hinted.incrementAndGet() > settings.queue()) {
+            hinted.decrementAndGet();
+            pullWanted.set(true);
+        } else {
+            hints.add(new Hint(cursor, frame));
+        }
+        kick();
+    }
+
     /** Typing and presence: dropped first when the queue is filling up. */
     void offerEphemeral(String json) {
         if (caller == null || queued.get() >= settings.queue() - settings.queue() / 4) {
@@ -477,7 +503,7 @@ final class Connection implements WsListener {
     }
 
     private boolean hasWork() {
-        return !queue.isEmpty() || pingWanted || resumeTo >= 0 || (pullWanted.get() && lastSent >= 0);
+        return !queue.isEmpty() || pingWanted || resumeTo >= 0 || (pullWanted.get() && lastSent >= 0) || !hints.isEmpty();
     }
 
     private void writer() {
@@ -535,6 +561,23 @@ final class Connection implements WsListener {
                     lastSent = e.cursor();
                 }
                 if (events.size() == PAGE) {
+                    pullWanted.set(true);
+                }
+                continue;
+            }
+            Hint h = hints.poll();
+            if (h != null) {
+                hinted.decrementAndGet();
+                long last = lastSent;
+                if (last < 0 || h.cursor() <= last) {
+                    continue;
+                }
+                if (h.cursor() == last + 1 && !pullWanted.get()) {
+                    send(h.frame());
+                    lastSent = h.cursor();
+                } else {
+                    // Something older is missing here (signals overtook each other, or one was
+                    // lost): the log has it, and this event after it.
                     pullWanted.set(true);
                 }
                 continue;

@@ -6,14 +6,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.events.UserEventLog;
 import dev.courier.platform.db.Database;
 
 /**
- * This replica's live sockets by user, and what reaches them: "changed" signals make each of a
- * user's sockets pull its durable log; ephemeral frames are queued as they are; revocations close
+ * This replica's live sockets by user, and what reaches them: events committed here are handed to
+ * local sockets at once; "changed" signals from other replicas hand over the events they carry and
+ * make the sockets of users whose events were not carried pull their durable log; ephemeral frames are queued as they are; revocations close
  * matching sockets. One ticker thread serves every socket: it pings each when its heartbeat is due,
  * refreshes presence once per user and heartbeat, and every sweep period heals lost signals and
  * closes dead, stuck or never-authenticated sockets.
@@ -98,8 +100,39 @@ public final class Hub implements AutoCloseable {
         return byUser.values().stream().mapToInt(Set::size).sum();
     }
 
+    /**
+     * Hands this replica's sockets the events just committed here, before any signal goes out: a
+     * caught-up socket sends its frame at once, any other reads its log.
+     */
+    public void local(List<Appended> appended) {
+        if (byUser.isEmpty()) {
+            return;
+        }
+        for (Appended a : appended) {
+            for (Appended.Entry e : a.entries()) {
+                deliver(e.userId(), e.cursor(), a.json());
+            }
+        }
+    }
+
+    private void deliver(long userId, long cursor, String json) {
+        Set<Connection> set = byUser.get(userId);
+        if (set != null) {
+            String frame = UserEventLog.withCursor(cursor, json);
+            set.forEach(c -> c.deliver(cursor, frame));
+        }
+    }
+
     private void changed(Signals.Changed s) {
-        for (Long u : s.userIds()) {
+        if (signals.mine(s)) {
+            return;
+        }
+        for (Signals.Carried e : s.carried()) {
+            for (Signals.Cursor c : e.cursors()) {
+                deliver(c.userId(), c.cursor(), e.json());
+            }
+        }
+        for (Long u : s.toPull()) {
             Set<Connection> set = byUser.get(u);
             if (set != null) {
                 set.forEach(Connection::pull);
