@@ -7,6 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -44,8 +48,28 @@ public final class Signals implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
+    /** Signals waiting for the publisher thread, at most this many. */
+    public static final int DEFAULT_QUEUE = 10_000;
+
+    private final BlockingQueue<Outgoing> outgoing;
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile long lastDropWarning;
+    private volatile boolean open = true;
+    private final Thread publisher;
+
     public Signals(JedisPooled redis) {
+        this(redis, DEFAULT_QUEUE);
+    }
+
+    /**
+     * Publishes from one platform thread of its own: after a commit, many request (virtual) threads
+     * would otherwise wait on the Redis pool at once, and on a single carrier that livelocked
+     * (BENCHMARKS.md, finding 2).
+     */
+    public Signals(JedisPooled redis, int queue) {
         this.redis = redis;
+        this.outgoing = new ArrayBlockingQueue<>(queue);
+        this.publisher = Thread.ofPlatform().daemon().name("messenger-signals-publisher").start(this::publishLoop);
     }
 
     /** Tells every replica that these users have new durable events. */
@@ -101,13 +125,49 @@ public final class Signals implements AutoCloseable {
         publish(EPHEMERAL, Json.writeString(new Ephemeral(List.copyOf(userIds), frame)));
     }
 
+    /**
+     * Queues a message for the publisher thread and returns at once: a request thread never waits
+     * for Redis or its pool. A full queue drops the hint (counted): every durable event is in the
+     * log, which the next signal, the sweep or a resume reads.
+     */
     private void publish(String channel, String message) {
-        try {
-            redis.publish(channel, message);
-        } catch (RuntimeException e) {
-            // A lost hint is healed by the next signal, the periodic sweep or the client's resume.
-            LOG.log(Level.WARNING, "Redis publish on " + channel + " failed: " + e);
+        if (!outgoing.offer(new Outgoing(channel, message))) {
+            long n = dropped.incrementAndGet();
+            long now = System.currentTimeMillis();
+            long last = lastDropWarning;
+            if (now - last > 10_000) {
+                lastDropWarning = now;
+                LOG.log(Level.WARNING, "Redis signal queue full (" + outgoing.size() + "): " + n + " hints dropped so far");
+            }
         }
+    }
+
+    private record Outgoing(String channel, String message) {
+    }
+
+    private void publishLoop() {
+        while (open || !outgoing.isEmpty()) {
+            Outgoing o;
+            try {
+                o = outgoing.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (o == null) {
+                continue;
+            }
+            try {
+                redis.publish(o.channel(), o.message());
+            } catch (RuntimeException e) {
+                // A lost hint is healed by the next signal, the periodic sweep or the client's resume.
+                LOG.log(Level.WARNING, "Redis publish on " + o.channel() + " failed: " + e);
+            }
+        }
+    }
+
+    /** Hints dropped because the publish queue was full (since start). */
+    public long dropped() {
+        return dropped.get();
     }
 
     /** Listens on a virtual thread, resubscribing with a pause when Redis goes away. */
@@ -152,6 +212,14 @@ public final class Signals implements AutoCloseable {
 
     @Override
     public void close() {
+        // What is queued still goes out (briefly), so the other replicas hear of the last commits.
+        open = false;
+        try {
+            publisher.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.interrupt();
         running = false;
         JedisPubSub s = subscription;
         if (s != null && s.isSubscribed()) {
