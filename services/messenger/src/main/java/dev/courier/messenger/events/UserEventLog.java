@@ -22,13 +22,18 @@ import dev.courier.platform.http.Json;
  */
 public final class UserEventLog {
 
-    private static final String NEXT_CURSORS = """
-            INSERT INTO user_cursors (user_id, last_cursor)
-            SELECT u, 1 FROM unnest(?::bigint[]) AS u ORDER BY u
-            ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + 1
-            RETURNING user_id, last_cursor
+    // One round trip: bump each user's cursor under its row lock and store the event at the new cursor.
+    private static final String APPEND = """
+            WITH cursors AS (
+                INSERT INTO user_cursors (user_id, last_cursor)
+                SELECT u, 1 FROM unnest(?::bigint[]) AS u ORDER BY u
+                ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + 1
+                RETURNING user_id, last_cursor
+            ), events AS (
+                INSERT INTO user_events (user_id, cursor, payload) SELECT user_id, last_cursor, ? FROM cursors
+            )
+            SELECT user_id, last_cursor FROM cursors ORDER BY user_id
             """;
-    private static final String INSERT_EVENT = "INSERT INTO user_events (user_id, cursor, payload) VALUES (?, ?, ?)";
     private static final String EVENTS_AFTER = """
             SELECT cursor, payload FROM user_events WHERE user_id = ? AND cursor > ? ORDER BY cursor LIMIT ?
             """;
@@ -54,19 +59,14 @@ public final class UserEventLog {
             return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
         }
         Array ids = c.createArrayOf("bigint", new TreeSet<>(userIds).toArray());
-        try (PreparedStatement next = c.prepareStatement(NEXT_CURSORS);
-             PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
-            next.setArray(1, ids);
-            try (ResultSet rs = next.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(APPEND)) {
+            ps.setArray(1, ids);
+            ps.setBytes(2, payload);
+            try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    insert.setLong(1, rs.getLong(1));
-                    insert.setLong(2, rs.getLong(2));
-                    insert.setBytes(3, payload);
-                    insert.addBatch();
                     entries.add(new Appended.Entry(rs.getLong(1), rs.getLong(2)));
                 }
             }
-            insert.executeBatch();
         }
         return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
     }

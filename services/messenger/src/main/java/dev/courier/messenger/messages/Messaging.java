@@ -27,6 +27,13 @@ import dev.courier.platform.security.Caller;
 public final class Messaging {
 
     public static final int MAX_PAGE = 100;
+    /*
+     * Transactions writing groups of sends at once, and the most sends in one group. Fewer
+     * committers than pool connections leave room for reads and the outbox relay; while one group
+     * commits, the next one gathers.
+     */
+    private static final int COMMITTERS = 4;
+    private static final int GROUP_CAP = 64;
 
     private final Database db;
     private final ConversationStore conversations;
@@ -36,6 +43,7 @@ public final class Messaging {
     private final UserEventLog log;
     private final UserDirectory users;
     private final AfterCommit afterCommit;
+    private final GroupCommit groups;
 
     public Messaging(Database db, ConversationStore conversations, MessageStore messages, ChatListStore chatList,
                      OutboxStore outbox, UserEventLog log, UserDirectory users, AfterCommit afterCommit) {
@@ -47,6 +55,7 @@ public final class Messaging {
         this.log = log;
         this.users = users;
         this.afterCommit = afterCommit;
+        this.groups = new GroupCommit(db, new SendStore(), COMMITTERS, GROUP_CAP);
     }
 
     /** The outcome of a send: the message and whether this call created it (false for a retry). */
@@ -56,18 +65,15 @@ public final class Messaging {
     /**
      * Sends into an existing chat ({@code conversationId}) or to a user ({@code toUserId}, creating
      * the direct chat on the first message). A repeated {@code clientId} returns the first answer.
+     * Sends into existing chats are committed in groups ({@link GroupCommit}); only the first
+     * message to a user, which creates the chat, has a transaction of its own.
      */
     public Sent send(Caller caller, String bearer, Long conversationId, Long toUserId, String clientId, Payload payload) {
         if ((conversationId == null) == (toUserId == null)) {
             throw ProblemException.badField(conversationId == null ? "conversationId" : "toUserId",
                     "Give exactly one of 'conversationId' or 'toUserId'.");
         }
-        if (clientId != null) {
-            Optional<Message> earlier = db.withConnection(c -> messages.byClientId(c, caller.userId(), clientId));
-            if (earlier.isPresent()) {
-                return retried(earlier.get(), conversationId, toUserId, caller);
-            }
-        }
+        long chat;
         if (toUserId != null) {
             if (toUserId <= 0) {
                 throw ProblemException.badField("toUserId", "'toUserId' must be a positive integer.");
@@ -78,19 +84,39 @@ public final class Messaging {
             if (!users.exists(toUserId, bearer)) {
                 throw ProblemException.badField("toUserId", "There is no user " + toUserId + ".");
             }
+            Optional<Long> direct = db.withConnection(c -> directId(c, Math.min(caller.userId(), toUserId), Math.max(caller.userId(), toUserId)));
+            if (direct.isEmpty()) {
+                return sendCreatingDirect(caller, toUserId, clientId, payload);
+            }
+            chat = direct.get();
+        } else {
+            chat = conversationId;
         }
+        // A retry is recognised by the insert itself (ON CONFLICT on the sender's client id).
+        SendStore.Result r = groups.send(new SendStore.Request(chat, caller.userId(), clientId, payload));
+        if (r.appended() != null) {
+            afterCommit.committed(List.of(r.appended()), true);
+        }
+        return r.sent();
+    }
+
+    /** The first message to a user: creates the direct chat and its members with the message. */
+    private Sent sendCreatingDirect(Caller caller, long toUserId, String clientId, Payload payload) {
         record Outcome(Sent sent, List<Appended> appended) {
         }
         Outcome outcome = db.inTransaction(c -> {
-            long id = toUserId != null ? conversations.direct(c, caller.userId(), toUserId).id() : conversationId;
+            long id = conversations.direct(c, caller.userId(), toUserId).id();
             // The row lock serializes a chat's sends, so message ids, outbox ids and cursors follow commit order.
             Conversation conv = conversations.lock(c, id).orElseThrow(Messaging::noSuchChat);
             List<Long> members = memberIds(c, conv.id(), caller);
             Optional<Message> inserted = messages.insert(c, conv.id(), caller.userId(), clientId, payload);
             if (inserted.isEmpty()) {
-                // A concurrent retry with the same client id committed first.
+                // The client id was used before (or by a concurrent retry that committed first).
                 Message earlier = messages.byClientId(c, caller.userId(), clientId).orElseThrow();
-                return new Outcome(retried(earlier, conversationId, toUserId, caller), List.of());
+                if (earlier.conversationId() != conv.id()) {
+                    throw clientIdUsedElsewhere();
+                }
+                return new Outcome(new Sent(earlier, false), List.of());
             }
             Message m = inserted.get();
             conversations.touch(c, conv.id(), m.id());
@@ -239,15 +265,8 @@ public final class Messaging {
         return members;
     }
 
-    private Sent retried(Message earlier, Long conversationId, Long toUserId, Caller caller) {
-        boolean same = conversationId != null
-                ? earlier.conversationId() == conversationId
-                : db.withConnection(c -> conversations.find(c, earlier.conversationId())
-                        .map(conv -> !conv.isRoom() && conv.pal(caller.userId()) == toUserId).orElse(false));
-        if (!same) {
-            throw ProblemException.conflict("clientId", "This clientId was already used for a message in another chat.");
-        }
-        return new Sent(earlier, false);
+    static ProblemException clientIdUsedElsewhere() {
+        return ProblemException.conflict("clientId", "This clientId was already used for a message in another chat.");
     }
 
     static ProblemException noSuchChat() {

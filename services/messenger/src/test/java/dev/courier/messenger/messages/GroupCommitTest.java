@@ -1,0 +1,189 @@
+package dev.courier.messenger.messages;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.TestUser;
+import dev.courier.platform.testing.Http;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+
+/** Concurrent sends are committed in groups; each sender still gets its own, correct answer. */
+class GroupCommitTest {
+
+    private final Http http = Cluster.a().http();
+
+    private long room(TestUser owner, List<TestUser> members) {
+        long id = owner.post(http, "/api/v1/rooms", Map.of("name", "g-" + UUID.randomUUID(), "isPrivate", false))
+                .json().get("id").asLong();
+        for (TestUser u : members) {
+            assertThat(u.post(http, "/api/v1/rooms/" + id + "/join", null).status(), is(200));
+        }
+        return id;
+    }
+
+    private static <T> List<T> all(List<Callable<T>> calls) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<T>> futures = pool.invokeAll(calls);
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void manyConcurrentSendersIntoOneChatAndManyChatsAreEachStoredOnceInIdOrderWithDenseCursors() throws Exception {
+        TestUser owner = Cluster.user();
+        List<TestUser> senders = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            senders.add(Cluster.user());
+        }
+        long shared = room(owner, senders);
+        List<Long> directChats = new ArrayList<>();
+        for (TestUser s : senders) {
+            directChats.add(s.sendTo(http, owner, "hello").get("conversationId").asLong());
+        }
+        List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < senders.size(); i++) {
+                TestUser s = senders.get(i);
+                long direct = directChats.get(i);
+                String text = "r" + round + "-" + i;
+                calls.add(() -> ack(s.post(http, "/api/v1/chats/" + shared + "/messages", Map.of("clientId", "s-" + text, "text", text))));
+                calls.add(() -> ack(s.post(http, "/api/v1/chats/" + direct + "/messages", Map.of("clientId", "d-" + text, "text", text))));
+            }
+        }
+        List<JsonNode> acks = all(calls);
+
+        Set<Long> ackedIds = new HashSet<>();
+        acks.forEach(a -> ackedIds.add(a.get("id").asLong()));
+        assertThat(ackedIds.size(), is(calls.size()));
+        try (Connection c = Cluster.db()) {
+            List<Long> sharedIds = longs(c, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", shared);
+            assertThat(sharedIds.size(), is(60));
+            for (long chat : directChats) {
+                assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", chat).size(), is(11));
+            }
+            // The chat's outbox rows (what Kafka gets, in id order) follow message id order.
+            List<Long> outboxOrder = longs(c, """
+                    SELECT (convert_from(payload, 'UTF8')::jsonb -> 'message' ->> 'id')::bigint FROM outbox
+                    WHERE conversation_id = ? ORDER BY id""", shared);
+            assertThat(outboxOrder, is(sharedIds));
+            // The owner got every message of every chat once, at dense cursors, in id order per chat.
+            List<Long> cursors = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", owner.id());
+            for (int i = 0; i < cursors.size(); i++) {
+                assertThat(cursors.get(i), is((long) i + 1));
+            }
+            assertThat(longs(c, "SELECT last_cursor FROM user_cursors WHERE user_id = ?", owner.id()), contains((long) cursors.size()));
+            List<Long> ownerSharedEvents = longs(c, """
+                    SELECT (convert_from(payload, 'UTF8')::jsonb -> 'message' ->> 'id')::bigint FROM user_events
+                    WHERE user_id = ? AND convert_from(payload, 'UTF8')::jsonb ->> 'conversationId' = ?
+                    AND convert_from(payload, 'UTF8')::jsonb -> 'message' IS NOT NULL ORDER BY cursor""",
+                    owner.id(), Long.toString(shared));
+            assertThat(ownerSharedEvents, is(sharedIds));
+            for (TestUser s : senders) {
+                List<Long> own = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", s.id());
+                for (int i = 0; i < own.size(); i++) {
+                    assertThat(own.get(i), is((long) i + 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGroupMixingValidSendsWithSendsIntoAStrangersChatAnswersEachOnItsOwn() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        TestUser mallory = Cluster.user();
+        long chat = alice.sendTo(http, bob, "hi").get("conversationId").asLong();
+        long stranger = Cluster.user().sendTo(http, Cluster.user(), "private").get("conversationId").asLong();
+        List<Callable<Http.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String n = Integer.toString(i);
+            calls.add(() -> alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "ok-" + n, "text", "ok " + n)));
+            calls.add(() -> mallory.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "no-" + n, "text", "no " + n)));
+            calls.add(() -> alice.post(http, "/api/v1/chats/" + stranger + "/messages", Map.of("text", "no " + n)));
+            calls.add(() -> alice.post(http, "/api/v1/chats/" + Long.MAX_VALUE + "/messages", Map.of("text", "no " + n)));
+        }
+        List<Http.Response> answers = all(calls);
+        List<Integer> refused = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            int status = answers.get(i).status();
+            if (i % 4 == 0) {
+                assertThat(status, is(201));
+            } else {
+                refused.add(status);
+            }
+        }
+        assertThat(refused, everyItem(is(404)));
+        try (Connection c = Cluster.db()) {
+            assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", chat).size(), is(21));
+            assertThat(longs(c, "SELECT id FROM messages WHERE sender_id = ?", mallory.id()), is(empty()));
+            assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", stranger).size(), is(1));
+            assertThat(longs(c, "SELECT cursor FROM user_events WHERE user_id = ?", mallory.id()), is(empty()));
+        }
+    }
+
+    @Test
+    void theSameClientIdSentConcurrentlyGivesOneMessageAndEqualAnswers() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        long chat = alice.sendTo(http, bob, "hi").get("conversationId").asLong();
+        Map<String, Object> body = Map.of("clientId", "twice", "text", "only once");
+        List<Callable<Http.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(() -> alice.post(http, "/api/v1/chats/" + chat + "/messages", body));
+        }
+        List<Http.Response> answers = all(calls);
+        for (Http.Response r : answers) {
+            assertThat(r.status(), is(201));
+            assertThat(r.json(), is(answers.get(0).json()));
+        }
+        try (Connection c = Cluster.db()) {
+            assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", chat).size(), is(2));
+            // One event for bob: the greeting and the message, nothing for the retries.
+            assertThat(longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", bob.id()), contains(1L, 2L));
+        }
+    }
+
+    private static JsonNode ack(Http.Response r) {
+        assertThat(r.status(), is(201));
+        return r.json();
+    }
+
+    private static List<Long> longs(Connection c, String sql, Object... params) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
+    }
+}
