@@ -2,7 +2,9 @@ package dev.courier.messenger.realtime;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +46,10 @@ import dev.courier.platform.security.TokenVerifier;
  * flag, re-checked after the last drain so a frame queued meanwhile is never stranded). Pings come
  * from the hub's sweeper. An idle socket so holds only Helidon's reader stack and a few fields.
  *
+ * <p>The socket lives as long as its access token: {@code token.expiring} is sent about
+ * {@code expirywarningmillis} before it expires, and at expiry the socket is closed with 4401
+ * "token expired", unless the client sent a fresh token for the same user in an {@code auth} frame.
+ *
  * <p>The queue is bounded: typing/presence frames are dropped first when it fills; when control
  * frames (acks, errors) cannot be queued, or a send stays stuck, the client is disconnected and
  * resumes from its cursor. A socket silent for too long is closed.
@@ -78,6 +84,9 @@ final class Connection implements WsListener {
     private StringBuilder partial;
     private volatile Caller caller;
     private volatile String token;
+    /** When the access token expires (epoch millis); the socket is closed with 4401 then unless renewed. */
+    private volatile long expiresAt;
+    private volatile boolean warned;
     private volatile String cursorParam;
     private volatile WsSession session;
     private volatile long lastSent = -1;
@@ -144,6 +153,7 @@ final class Connection implements WsListener {
         if (t.isPresent()) {
             caller = verifier.verify(t.get()).orElseThrow(() -> new WsUpgradeException("Invalid or expired access token."));
             token = t.get();
+            expiresAt = TokenVerifier.expiresAt(token).toEpochMilli();
         }
         cursorParam = prologue.query().first("cursor").asOptional().orElse(null);
         return Optional.empty();
@@ -267,7 +277,8 @@ final class Connection implements WsListener {
 
     private void authenticate(Commands.AuthFrame auth) {
         if (caller != null) {
-            throw ProblemException.badRequest("This socket is already authenticated.");
+            renew(auth);
+            return;
         }
         Optional<Caller> c = auth.token() == null ? Optional.empty() : verifier.verify(auth.token());
         if (c.isEmpty()) {
@@ -277,8 +288,35 @@ final class Connection implements WsListener {
         }
         caller = c.get();
         token = auth.token();
+        expiresAt = TokenVerifier.expiresAt(token).toEpochMilli();
         hub.pending(this, false);
         begin(auth.cursor() == null ? null : auth.cursor().toString(), auth.requestId());
+    }
+
+    /**
+     * A fresh access token for the same user on an open socket: it replaces the old one (and its
+     * expiry), so the socket outlives the token it was opened with. Anything else changes nothing.
+     */
+    private void renew(Commands.AuthFrame auth) {
+        if (auth.token() == null || auth.token().isBlank()) {
+            throw ProblemException.badField("token", "A 'token' is required.");
+        }
+        Caller c = verifier.verify(auth.token())
+                .orElseThrow(() -> ProblemException.unauthorized("Invalid or expired access token; the socket keeps its current one."));
+        if (c.userId() != caller.userId()) {
+            throw ProblemException.forbidden("This socket belongs to another user; open a new socket for this token.");
+        }
+        if (auth.cursor() != null) {
+            throw ProblemException.badField("cursor", "A renewal does not move the stream; send a 'resume' frame.");
+        }
+        long until = TokenVerifier.expiresAt(auth.token()).toEpochMilli();
+        // The new token may belong to a new session of the user: revoking that one closes this socket.
+        caller = c;
+        token = auth.token();
+        expiresAt = until;
+        warned = false;
+        control(write(Events.of("ack", "requestId", auth.requestId(), "result",
+                Map.of("userId", c.userId(), "expiresAt", Instant.ofEpochMilli(until).toString()))));
     }
 
     /** Authenticated: joins the hub, says where the stream starts, and replays from the cursor if one was given. */
@@ -475,6 +513,17 @@ final class Connection implements WsListener {
             }
             return;
         }
+        long expiry = expiresAt;
+        if (caller != null && expiry > 0) {
+            if (now >= expiry) {
+                enqueueClose(null, UNAUTHORIZED, "token expired");
+                return;
+            }
+            if (!warned && now >= expiry - settings.expiryWarningMillis()) {
+                warned = true;
+                control(write(Events.of("token.expiring", "expiresAt", Instant.ofEpochMilli(expiry).toString())));
+            }
+        }
         boolean wake = false;
         if (now - lastPing >= settings.heartbeatMillis()) {
             lastPing = now;
@@ -530,7 +579,9 @@ final class Connection implements WsListener {
         while (!closed) {
             Out o = poll();
             if (o != null) {
-                send(o.json());
+                if (o.json() != null) {
+                    send(o.json());
+                }
                 if (o.closeCode() != 0) {
                     try {
                         session.close(o.closeCode(), o.closeReason());

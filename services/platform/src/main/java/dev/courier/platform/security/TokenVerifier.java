@@ -62,6 +62,14 @@ public final class TokenVerifier {
         return caller;
     }
 
+    /**
+     * When a token that {@link #verify} accepted expires (its {@code exp}, without the leeway), so a
+     * long-lived connection can end when its token does.
+     */
+    public static Instant expiresAt(String token) {
+        return Instant.ofEpochSecond(expiry(token));
+    }
+
     private static long expiry(String token) {
         // Only called on a token that passed verification, so the payload is well formed.
         String payload = token.split("\\.", 3)[1];
