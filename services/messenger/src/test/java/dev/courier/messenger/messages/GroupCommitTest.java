@@ -167,6 +167,37 @@ class GroupCommitTest {
         }
     }
 
+    @Test
+    void aSendTheDatabaseRefusesFailsAloneAndTheRestOfItsGroupIsStored() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        long chat = alice.sendTo(http, bob, "hi").get("conversationId").asLong();
+        List<Callable<Http.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            // PostgreSQL text cannot hold NUL: that insert fails, and with it the group's transaction.
+            String text = i % 10 == 5 ? "bad \u0000 " + i : "good " + i;
+            calls.add(() -> alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "f-" + text.hashCode(), "text", text)));
+        }
+        List<Http.Response> answers = all(calls);
+        Set<Long> stored = new HashSet<>();
+        for (int i = 0; i < answers.size(); i++) {
+            if (i % 10 == 5) {
+                assertThat(answers.get(i).status() >= 500, is(true));
+            } else {
+                assertThat(answers.get(i).status(), is(201));
+                stored.add(answers.get(i).json().get("id").asLong());
+            }
+        }
+        try (Connection c = Cluster.db()) {
+            List<Long> ids = longs(c, "SELECT id FROM messages WHERE conversation_id = ? AND text LIKE 'good %'", chat);
+            assertThat(new HashSet<>(ids), is(stored));
+            assertThat(ids.size(), is(27));
+            List<Long> cursors = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", bob.id());
+            assertThat(cursors.size(), is(28));
+            assertThat(cursors.get(27), is(28L));
+        }
+    }
+
     private static JsonNode ack(Http.Response r) {
         assertThat(r.status(), is(201));
         return r.json();
