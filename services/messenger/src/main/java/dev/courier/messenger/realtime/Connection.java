@@ -64,6 +64,7 @@ final class Connection implements WsListener {
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
+    private static final ThreadFactory HANDLERS = Thread.ofVirtual().name("messenger-ws-frame").factory();
     // Frames are written and read without Jackson's thread-local buffer recycling: Helidon's reader
     // thread lives as long as its socket, and a recycled buffer in its ThreadLocal (about 8 KB) would
     // stay with every idle socket.
@@ -163,7 +164,7 @@ final class Connection implements WsListener {
     public void onOpen(WsSession session) {
         this.session = session;
         if (caller != null) {
-            begin(cursorParam, null);
+            offReader(() -> begin(cursorParam, null));
         } else {
             hub.pending(this, true);
         }
@@ -178,7 +179,7 @@ final class Connection implements WsListener {
                 tooLarge();
                 return;
             }
-            handle(text);
+            offReader(() -> handle(text));
             return;
         }
         if (!oversized) {
@@ -201,7 +202,35 @@ final class Connection implements WsListener {
         }
         String frame = partial.toString();
         partial = null;
-        handle(frame);
+        offReader(() -> handle(frame));
+    }
+
+    /**
+     * Runs work for this socket on a short-lived thread and waits for it (so frames are still
+     * handled one at a time, in order). Helidon's reader thread lives as long as the socket: what
+     * the work leaves in thread locals (Jackson's recycled buffers, about 8 KB, the connection
+     * pool's per-thread list) would otherwise stay with every idle socket; here it ends with the
+     * helper thread.
+     */
+    private static void offReader(Runnable work) {
+        RuntimeException[] failed = new RuntimeException[1];
+        Thread t = HANDLERS.newThread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        });
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            // Raised on the reader thread, as before, so Helidon ends the connection as it would.
+            throw failed[0];
+        }
     }
 
     private void tooLarge() {
