@@ -15,6 +15,15 @@ public record Payload(String text, String ciphertext, String nonce, Map<String, 
     public static final int MAX_ENVELOPES = 256;
 
     public static Payload of(String text, String ciphertext, String nonce, Map<String, String> envelopes) {
+        noNul("text", text);
+        noNul("ciphertext", ciphertext);
+        noNul("nonce", nonce);
+        if (envelopes != null) {
+            envelopes.forEach((k, v) -> {
+                noNul("envelopes", k);
+                noNul("envelopes." + k, v);
+            });
+        }
         if (text != null && ciphertext != null) {
             throw ProblemException.badField("text", "Send either 'text' or an encrypted 'ciphertext', not both.");
         }
@@ -50,6 +59,13 @@ public record Payload(String text, String ciphertext, String nonce, Map<String, 
             }
         }
         return new Payload(null, ciphertext, nonce, envelopes == null ? Map.of() : Map.copyOf(envelopes));
+    }
+
+    /** PostgreSQL text and jsonb cannot hold U+0000: refused here, naming the field, rather than failing the insert. */
+    private static void noNul(String field, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw ProblemException.badField(field, "'" + field + "' must not contain the NUL character (U+0000).");
+        }
     }
 
     /** Client-supplied ids: 1 to 64 printable characters. */

@@ -172,13 +172,32 @@ class GroupCommitTest {
         TestUser alice = Cluster.user();
         TestUser bob = Cluster.user();
         long chat = alice.sendTo(http, bob, "hi").get("conversationId").asLong();
+        // A trigger refuses marked rows (as a failing disk or a broken constraint would): that
+        // insert fails, and with it the transaction of the group it is in.
+        String marker = "refused-" + java.util.UUID.randomUUID();
+        try (Connection c = Cluster.db(); var st = c.createStatement()) {
+            st.execute("""
+                    CREATE OR REPLACE FUNCTION test_refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF NEW.text LIKE 'refused-%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                      RETURN NEW;
+                    END $$""");
+            st.execute("DROP TRIGGER IF EXISTS test_refuse_marked ON messages");
+            st.execute("CREATE TRIGGER test_refuse_marked BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_refuse_marked()");
+        }
         List<Callable<Http.Response>> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            // PostgreSQL text cannot hold NUL: that insert fails, and with it the group's transaction.
-            String text = i % 10 == 5 ? "bad \u0000 " + i : "good " + i;
+            String text = i % 10 == 5 ? marker + " " + i : "good " + i;
             calls.add(() -> alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "f-" + text.hashCode(), "text", text)));
         }
-        List<Http.Response> answers = all(calls);
+        List<Http.Response> answers;
+        try {
+            answers = all(calls);
+        } finally {
+            try (Connection c = Cluster.db(); var st = c.createStatement()) {
+                st.execute("DROP TRIGGER IF EXISTS test_refuse_marked ON messages");
+            }
+        }
         Set<Long> stored = new HashSet<>();
         for (int i = 0; i < answers.size(); i++) {
             if (i % 10 == 5) {

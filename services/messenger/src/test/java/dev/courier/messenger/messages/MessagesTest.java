@@ -131,6 +131,9 @@ class MessagesTest {
         assertThat(alice.post(http, "/api/v1/messages", Map.of("toUserId", bob.id(), "text", "x".repeat(4001))).json().get("field").asText(), is("text"));
         assertThat(alice.post(http, "/api/v1/messages", Map.of("toUserId", alice.id(), "text", "me")).json().get("field").asText(), is("toUserId"));
         var huge = alice.post(http, "/api/v1/messages", "{\"toUserId\":" + bob.id() + ",\"text\":\"" + "x".repeat(70_000) + "\"}");
+        var nul = alice.post(http, "/api/v1/messages", "{\"toUserId\":" + bob.id() + ",\"text\":\"a\\u0000b\"}");
+        assertThat(nul.status(), is(400));
+        assertThat(nul.json().get("field").asText(), is("text"));
         assertThat(huge.status(), is(413));
         assertThat(huge.header("Content-Type"), is("application/problem+json"));
         assertThat(alice.get(http, "/api/v1/chats").json().size(), is(0));
