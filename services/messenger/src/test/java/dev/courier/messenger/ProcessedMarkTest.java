@@ -39,7 +39,9 @@ class ProcessedMarkTest {
             // The same mark again (stats may redeliver) changes nothing.
             producer.send(new ProducerRecord<>(Topics.MESSAGES_PROCESSED, Long.toString(chat), Json.write(event))).get();
         }
-        long end = System.currentTimeMillis() + 30_000;
+        // Other tests start and kill replicas in the same consumer group: allow for a rebalance
+        // and a dead member's session timeout (10 s) before the mark is consumed.
+        long end = System.currentTimeMillis() + 60_000;
         boolean processed = false;
         while (!processed && System.currentTimeMillis() < end) {
             processed = bob.get(http, "/api/v1/chats/" + chat + "/messages").json().get("messages").get(0).get("processed").asBoolean();

@@ -44,6 +44,10 @@ public final class ProcessedConsumer implements AutoCloseable {
     public void start() {
         running = true;
         Properties p = kafka.consumer(GROUP, "courier-messenger-processed");
+        // A replica that dies without leaving the group keeps its partitions until its session
+        // times out; marks on them wait that long. 10 s (Kafka's default is 45 s) bounds the wait.
+        p.putIfAbsent("session.timeout.ms", "10000");
+        p.putIfAbsent("heartbeat.interval.ms", "3000");
         consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(Topics.MESSAGES_PROCESSED));
         thread = Thread.ofVirtual().name("messenger-processed-consumer").start(this::run);
