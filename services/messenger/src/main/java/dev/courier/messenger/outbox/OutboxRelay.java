@@ -115,6 +115,13 @@ public final class OutboxRelay implements AutoCloseable {
 
     private Result publishBatch(int limit) {
         return db.inTransaction(c -> {
+            // A relay stuck while holding the lock (a hung process, a Kafka commit that never
+            // returns) would stall every replica's publishing: PostgreSQL ends its session after
+            // a minute of idling in this transaction, the lock goes to another replica, and the
+            // rows it had attempted are reconciled against the topic before being sent again.
+            try (var st = c.createStatement()) {
+                st.execute("SET LOCAL idle_in_transaction_session_timeout = '60s'");
+            }
             try (PreparedStatement ps = c.prepareStatement(TRY_LOCK); ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
