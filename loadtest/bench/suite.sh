@@ -13,7 +13,8 @@ mkdir -p "$out"
 pidfile=$module/target/bench/stack.pid
 stop_stack() {
   if [[ -f $pidfile ]] && kill "$(cat "$pidfile")" 2>/dev/null; then
-    while kill -0 "$(cat "$pidfile")" 2>/dev/null; do sleep 1; done
+    for _ in $(seq 30); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 1; done
+    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
   fi
   rm -f "$pidfile"
 }

@@ -53,6 +53,8 @@ public final class BenchStack {
         System.out.println("auth=" + auth);
         common.put("courier.auth.jwks", "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
         common.put("courier.auth.url", "http://127.0.0.1:" + auth);
+        // The directory lookup that checks a direct chat's recipient goes to this auth's gRPC listener.
+        common.put("courier.auth.grpc", "127.0.0.1:" + servers.get(0).port(AuthApp.GRPC_SOCKET));
         for (int i = 0; i < messengers; i++) {
             int port = start(MessengerApp.class, MessengerApp::create, common, authPort == 0 ? 0 : authPort + 1 + i, servers, apps);
             System.out.println("messenger" + (i + 1) + "=" + port);
