@@ -38,6 +38,7 @@ public final class UserEventLog {
             SELECT cursor, payload FROM user_events WHERE user_id = ? AND cursor > ? ORDER BY cursor LIMIT ?
             """;
     private static final String LAST_CURSOR = "SELECT last_cursor FROM user_cursors WHERE user_id = ?";
+    private static final String LAST_CURSORS = "SELECT user_id, last_cursor FROM user_cursors WHERE user_id = ANY (?)";
 
     private final Database db;
 
@@ -85,6 +86,25 @@ public final class UserEventLog {
                     }
                 }
                 return events;
+            }
+        });
+    }
+
+    /** The newest cursor of each of these users that has events (one query, for the hub's sweep). */
+    public Map<Long, Long> lastCursors(Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LAST_CURSORS)) {
+                ps.setArray(1, c.createArrayOf("bigint", userIds.toArray()));
+                Map<Long, Long> last = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+                return last;
             }
         });
     }

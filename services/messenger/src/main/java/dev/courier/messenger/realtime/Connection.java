@@ -515,10 +515,11 @@ final class Connection implements WsListener {
     }
 
     /**
-     * Called by the hub's ticker: pings when a heartbeat is due, and on a full sweep also heals lost
-     * signals and closes dead, stuck or unauthenticated sockets.
+     * Called by the hub's ticker: pings when a heartbeat is due, closes dead, stuck, expired or
+     * unauthenticated sockets, and with {@code heal} (a sweep found the socket behind its user's
+     * log, so a signal was lost) reads the log.
      */
-    void tick(long now, boolean fullSweep) {
+    void tick(long now, boolean heal) {
         if (closed) {
             return;
         }
@@ -559,13 +560,19 @@ final class Connection implements WsListener {
             pingWanted = true;
             wake = true;
         }
-        if (fullSweep && caller != null) {
+        if (heal && caller != null) {
             pullWanted.set(true);
             wake = true;
         }
         if (wake) {
             kick();
         }
+    }
+
+    /** Whether this socket has not been sent its user's events up to {@code newest} (read at a sweep). */
+    boolean behind(long newest) {
+        long sent = lastSent;
+        return sent >= 0 && sent < newest;
     }
 
     /** Makes sure a writer runs: starts one unless one is already scheduled. */

@@ -195,13 +195,17 @@ public final class Hub implements AutoCloseable {
             if (full) {
                 lastSweep = now;
             }
-            for (Set<Connection> set : byUser.values()) {
-                for (Connection c : set) {
-                    tick(c, now, full);
+            // One query tells which sockets are behind their user's log (a lost signal); only those
+            // read it. Pulling for every socket each sweep cost a burst of one query per socket.
+            Map<Long, Long> last = full ? lastCursors() : Map.of();
+            for (Map.Entry<Long, Set<Connection>> e : byUser.entrySet()) {
+                long newest = last.getOrDefault(e.getKey(), 0L);
+                for (Connection c : e.getValue()) {
+                    tick(c, now, full && c.behind(newest));
                 }
             }
             for (Connection c : pending) {
-                tick(c, now, full);
+                tick(c, now, false);
             }
             if (now - lastPresence >= settings.heartbeatMillis()) {
                 lastPresence = now;
@@ -213,9 +217,18 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private static void tick(Connection c, long now, boolean full) {
+    private Map<Long, Long> lastCursors() {
         try {
-            c.tick(now, full);
+            return log.lastCursors(List.copyOf(byUser.keySet()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not read the users' newest cursors for the sweep: " + e);
+            return Map.of();
+        }
+    }
+
+    private static void tick(Connection c, long now, boolean heal) {
+        try {
+            c.tick(now, heal);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Sweeping a socket failed: " + e);
         }
