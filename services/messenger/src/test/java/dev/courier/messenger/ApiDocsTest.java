@@ -30,7 +30,7 @@ class ApiDocsTest {
         for (String p : List.of("/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/chats", "/api/v1/chats/{id}/messages",
                 "/api/v1/chats/{id}/read", "/api/v1/rooms", "/api/v1/rooms/public", "/api/v1/rooms/{id}", "/api/v1/rooms/{id}/join",
                 "/api/v1/rooms/{id}/leave", "/api/v1/rooms/{id}/members", "/api/v1/rooms/{id}/members/{userId}",
-                "/api/v1/rooms/{id}/admins", "/api/v1/sync", "/send", "/chat", "/chats")) {
+                "/api/v1/rooms/{id}/admins", "/api/v1/rooms/{id}/admins/{userId}", "/api/v1/rooms/{id}/owner", "/api/v1/sync", "/send", "/chat", "/chats")) {
             assertThat(paths, hasKey(p));
         }
     }
@@ -46,7 +46,7 @@ class ApiDocsTest {
         List<Object> names = messages.values().stream().map(m -> ((Map<String, Object>) m).get("name")).toList();
         for (String type : List.of("auth", "resume", "send", "edit", "delete", "read", "typing", "ping", "ready", "ack", "error",
                 "pong", "message.created", "message.edited", "message.deleted", "member.*", "room.renamed", "presence",
-                "revoked", "reconnect", "MessageEvent")) {
+                "revoked", "reconnect", "room.deleted", "token.expiring", "MessageEvent")) {
             assertThat(names, hasItem(type));
         }
     }
