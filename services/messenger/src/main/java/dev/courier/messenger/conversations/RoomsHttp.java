@@ -89,31 +89,31 @@ public final class RoomsHttp implements HttpService {
     private void invite(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         long id = id(req);
-        Bodies.json(res, rooms.invite(caller, TokenVerifier.token(req).orElse(null), id, userId(Bodies.read(req, UserRef.class))));
+        Bodies.json(res, rooms.invite(caller, TokenVerifier.token(req).orElse(null), id, bodyUserId(req)));
     }
 
     private void remove(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         long id = id(req);
-        Bodies.json(res, rooms.remove(caller, id, Params.positiveId("userId", req.path().pathParameters().get("userId"))));
+        Bodies.json(res, rooms.remove(caller, id, pathUserId(req)));
     }
 
     private void promote(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         long id = id(req);
-        Bodies.json(res, rooms.promote(caller, id, userId(Bodies.read(req, UserRef.class))));
+        Bodies.json(res, rooms.promote(caller, id, bodyUserId(req)));
     }
 
     private void demote(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         long id = id(req);
-        Bodies.json(res, rooms.demote(caller, id, Params.positiveId("userId", req.path().pathParameters().get("userId"))));
+        Bodies.json(res, rooms.demote(caller, id, pathUserId(req)));
     }
 
     private void transfer(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         long id = id(req);
-        Bodies.json(res, rooms.transfer(caller, id, userId(Bodies.read(req, UserRef.class))));
+        Bodies.json(res, rooms.transfer(caller, id, bodyUserId(req)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -125,7 +125,14 @@ public final class RoomsHttp implements HttpService {
         return Params.positiveId("id", req.path().pathParameters().get("id"));
     }
 
-    private static long userId(UserRef ref) {
+    /** The member named by the path ({@code /members/{userId}}, {@code /admins/{userId}}). */
+    private static long pathUserId(ServerRequest req) {
+        return Params.positiveId("userId", req.path().pathParameters().get("userId"));
+    }
+
+    /** The member named by the body {@code {"userId": N}}. */
+    private static long bodyUserId(ServerRequest req) {
+        UserRef ref = Bodies.read(req, UserRef.class);
         if (ref.userId() == null || ref.userId() <= 0) {
             throw ProblemException.badField("userId", "'userId' must be a positive integer.");
         }
