@@ -72,14 +72,6 @@ public final class Signals implements AutoCloseable {
         this.publisher = Thread.ofPlatform().daemon().name("messenger-signals-publisher").start(this::publishLoop);
     }
 
-    /** Tells every replica that these users have new durable events. */
-    public void changed(Collection<Long> userIds) {
-        if (userIds.isEmpty()) {
-            return;
-        }
-        publish(CHANGED, Json.writeString(new Changed(List.copyOf(userIds), null, null, origin)));
-    }
-
     /**
      * Tells every replica about committed events: each user with a copy, and the events themselves
      * (bounded by {@link #MAX_CARRIED_JSON} and {@link #MAX_CARRIED_ENTRIES}); users with an event
