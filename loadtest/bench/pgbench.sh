@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The reference for durable sends/s: pgbench inserting one message row per transaction, with as many
-# clients as the messenger's connection pool, pinned to the load-generator core.
+# clients as the messenger's connection pool. PostgreSQL stays where place.sh put it for the Courier
+# measurement (INFRA_CPU, 1); pgbench, the client that issues the SQL, gets the core the messenger
+# gets (SERVER_CPU, 0). So both figures are "what one core of SQL client gets from this database".
 #   loadtest/bench/pgbench.sh [clients=10] [seconds=15] [runs=3]
 # PostgreSQL is the shared test stack's (port from .courier/test/ports.properties), database courier_bench.
 set -euo pipefail
@@ -14,7 +16,7 @@ psql=(psql -X -q -h 127.0.0.1 -p "$port" -U postgres)
   || "${psql[@]}" -d postgres -c "CREATE DATABASE courier_bench"
 "${psql[@]}" -d courier_bench -f "$here/pgbench-schema.sql"
 for i in $(seq "$runs"); do
-  taskset -c "${LOADGEN_CPU:-1}" nice -n 10 "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n \
+  taskset -c "${SERVER_CPU:-0}" "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n \
     -c "$clients" -j 1 -T "$seconds" -f "$here/pgbench-insert.sql" courier_bench 2>&1 \
     | grep -E "^(tps|latency average|number of transactions actually)" | sed "s/^/run $i: /"
 done

@@ -6,5 +6,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 module=$(cd "$here/.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 cd "$module"
-exec taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-10}" "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseParallelGC -Dbench.tokenReuseSeconds=${TOKEN_REUSE_SECONDS:-6000} \
+exec taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseParallelGC -Dbench.tokenReuseSeconds=${TOKEN_REUSE_SECONDS:-6000} \
   -cp "${CLASSES:-target/classes}:$(cat target/test-classpath.txt)" dev.courier.loadtest.delivery.DeliveryBench "$@"

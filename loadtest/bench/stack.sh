@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the system under test for the benchmarks in one JVM pinned to one core (SERVER_CPU, default 0):
-# auth on $1 and $2 messenger replicas on the next ports, on the shared test stack (.courier/test).
+# auth on $1 and $2 messenger replicas on the next ports, on the shared test stack (.courier/test),
+# which place.sh then moves to INFRA_CPU (default 1) so the server's core is its own.
 # JFR=1 records a profile to target/bench/server.jfr. Writes its pid to target/bench/stack.pid.
 #   loadtest/bench/stack.sh [authPort=18081] [messengers=1] [heap=512m]
 set -euo pipefail
@@ -14,7 +15,7 @@ if [[ ! -f target/test-classpath.txt || pom.xml -nt target/test-classpath.txt ]]
   "$root/mvnw" -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 fi
 mkdir -p target/bench
-taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-10}" "$JAVA_HOME/bin/java" -Xmx"$heap" -Xms"$heap" -XX:+UseSerialGC \
+taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx"$heap" -Xms"$heap" -XX:+UseSerialGC \
   ${JFR:+-XX:StartFlightRecording=filename=target/bench/server.jfr,settings=profile} ${SERVER_JAVA_OPTS:-} \
   -Dcourier.test.home="$root/.courier/test" \
   -Djava.util.logging.config.file="$root/services/platform/src/test/resources/logging-test.properties" \
@@ -22,7 +23,7 @@ taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-10}" "$JAVA_HOME/bin/java" -Xmx"$
   dev.courier.loadtest.BenchStack "$port" "$messengers" > target/bench/stack.log 2>&1 &
 echo $! > target/bench/stack.pid
 for _ in $(seq 120); do
-  grep -q '^ready' target/bench/stack.log && { grep -E '^[a-z0-9]+=' target/bench/stack.log; exit 0; }
+  grep -q '^ready' target/bench/stack.log && { grep -E '^[a-z0-9]+=' target/bench/stack.log; "$here/place.sh"; exit 0; }
   kill -0 "$(cat target/bench/stack.pid)" 2>/dev/null || { tail -20 target/bench/stack.log; exit 1; }
   sleep 1
 done

@@ -4,7 +4,7 @@
 #   loadtest/bench/trivial-get.sh http://127.0.0.1:18082/health/live
 set -euo pipefail
 url=${1:?url}; runs=${RUNS:-3}
-w=(taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-10}" wrk -t1 -c64)
+w=(taskset -c "${LOADGEN_CPU:-1}" nice -n "${NICE:-0}" wrk -t1 -c64)
 "${w[@]}" -d30s "$url" > /dev/null
 for i in $(seq "$runs"); do
   echo "run $i, $(uptime)"
