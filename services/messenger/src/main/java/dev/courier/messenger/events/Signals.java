@@ -1,6 +1,7 @@
 package dev.courier.messenger.events;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Pipeline;
 
 import dev.courier.platform.http.Json;
 
@@ -50,6 +52,10 @@ public final class Signals implements AutoCloseable {
 
     /** Signals waiting for the publisher thread, at most this many. */
     public static final int DEFAULT_QUEUE = 10_000;
+    /** Signals sent in one pipelined round trip, at most. */
+    private static final int MAX_BATCH = 256;
+    /** Carried event JSON merged into one "changed" message, at most (characters). */
+    static final int MAX_MERGED_JSON = 64 * 1024;
 
     private final BlockingQueue<Outgoing> outgoing;
     private final AtomicLong dropped = new AtomicLong();
@@ -101,7 +107,7 @@ public final class Signals implements AutoCloseable {
         if (users.isEmpty()) {
             return;
         }
-        publish(CHANGED, Json.writeString(new Changed(List.copyOf(users), List.copyOf(pull), carried, origin)));
+        offer(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), carried, origin), null));
     }
 
     /** Whether a signal came from this replica. */
@@ -114,16 +120,16 @@ public final class Signals implements AutoCloseable {
         if (userIds.isEmpty()) {
             return;
         }
-        publish(EPHEMERAL, Json.writeString(new Ephemeral(List.copyOf(userIds), frame)));
+        offer(new Outgoing(EPHEMERAL, null, Json.writeString(new Ephemeral(List.copyOf(userIds), frame))));
     }
 
     /**
-     * Queues a message for the publisher thread and returns at once: a request thread never waits
+     * Queues a signal for the publisher thread and returns at once: a request thread never waits
      * for Redis or its pool. A full queue drops the hint (counted): every durable event is in the
      * log, which the next signal, the sweep or a resume reads.
      */
-    private void publish(String channel, String message) {
-        if (!outgoing.offer(new Outgoing(channel, message))) {
+    private void offer(Outgoing o) {
+        if (!outgoing.offer(o)) {
             long n = dropped.incrementAndGet();
             long now = System.currentTimeMillis();
             long last = lastDropWarning;
@@ -134,27 +140,97 @@ public final class Signals implements AutoCloseable {
         }
     }
 
-    private record Outgoing(String channel, String message) {
+    /** A queued signal: a "changed" hint (merged with its neighbours when sent) or a ready message. */
+    private record Outgoing(String channel, Changed changed, String message) {
     }
 
+    /**
+     * Sends what is queued in batches: consecutive "changed" hints are merged into one message (at
+     * most {@link #MAX_MERGED_JSON} characters of carried events), and a batch's messages go out in
+     * one pipelined round trip. Under load this turns a Redis publish, a pool borrow and a parse on
+     * every replica per send into one per batch; when idle, a hint still leaves at once.
+     */
     private void publishLoop() {
+        List<Outgoing> batch = new ArrayList<>(MAX_BATCH);
         while (open || !outgoing.isEmpty()) {
-            Outgoing o;
+            Outgoing first;
             try {
-                o = outgoing.poll(200, TimeUnit.MILLISECONDS);
+                first = outgoing.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            if (o == null) {
+            if (first == null) {
                 continue;
             }
-            try {
-                redis.publish(o.channel(), o.message());
+            batch.clear();
+            batch.add(first);
+            outgoing.drainTo(batch, MAX_BATCH - 1);
+            List<Outgoing> messages = merge(batch);
+            try (Pipeline p = redis.pipelined()) {
+                for (Outgoing m : messages) {
+                    p.publish(m.channel(), m.changed() != null ? wire(m.changed()) : m.message());
+                }
+                p.sync();
             } catch (RuntimeException e) {
                 // A lost hint is healed by the next signal, the periodic sweep or the client's resume.
-                LOG.log(Level.WARNING, "Redis publish on " + o.channel() + " failed: " + e);
+                LOG.log(Level.WARNING, "Redis publish of " + messages.size() + " signals failed: " + e);
             }
         }
+    }
+
+    /** Merges runs of "changed" hints, in order; other messages keep their place. */
+    private List<Outgoing> merge(List<Outgoing> batch) {
+        List<Outgoing> out = new ArrayList<>();
+        Set<Long> users = new LinkedHashSet<>();
+        Set<Long> pull = new LinkedHashSet<>();
+        List<Carried> events = new ArrayList<>();
+        int size = 0;
+        for (Outgoing o : batch) {
+            Changed c = o.changed();
+            int json = c == null ? 0 : c.carried().stream().mapToInt(e -> e.json().length()).sum();
+            if (!users.isEmpty() && (c == null || size + json > MAX_MERGED_JSON)) {
+                out.add(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), List.copyOf(events), origin), null));
+                users.clear();
+                pull.clear();
+                events.clear();
+                size = 0;
+            }
+            if (c == null) {
+                out.add(o);
+                continue;
+            }
+            users.addAll(c.userIds());
+            pull.addAll(c.toPull());
+            events.addAll(c.carried());
+            size += json;
+        }
+        if (!users.isEmpty()) {
+            out.add(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), List.copyOf(events), origin), null));
+        }
+        return out;
+    }
+
+    /**
+     * A "changed" message on the wire: the origin, a space, the JSON. The prefix lets every
+     * replica skip its own hints (its sockets were served at the commit) without parsing them.
+     */
+    private String wire(Changed c) {
+        return origin + " " + Json.writeString(c);
+    }
+
+    /** The hint in a "changed" message, or null when this replica sent it. Plain JSON (no origin prefix) is accepted too. */
+    private Changed parseChanged(String message) {
+        if (message.startsWith("{")) {
+            return Json.read(utf8(message), Changed.class);
+        }
+        int space = message.indexOf(' ');
+        if (space < 0) {
+            throw new IllegalArgumentException("no origin prefix");
+        }
+        if (space == origin.length() && message.startsWith(origin)) {
+            return null;
+        }
+        return Json.read(utf8(message.substring(space + 1)), Changed.class);
     }
 
     /** Hints dropped because the publish queue was full (since start). */
@@ -171,11 +247,15 @@ public final class Signals implements AutoCloseable {
                     @Override
                     public void onMessage(String channel, String message) {
                         try {
-                            byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                             switch (channel) {
-                                case CHANGED -> onChanged.accept(Json.read(bytes, Changed.class));
-                                case EPHEMERAL -> onEphemeral.accept(Json.read(bytes, Ephemeral.class));
-                                case REVOKED -> onRevoked.accept(Json.read(bytes, Revoked.class));
+                                case CHANGED -> {
+                                    Changed c = parseChanged(message);
+                                    if (c != null) {
+                                        onChanged.accept(c);
+                                    }
+                                }
+                                case EPHEMERAL -> onEphemeral.accept(Json.read(utf8(message), Ephemeral.class));
+                                case REVOKED -> onRevoked.accept(Json.read(utf8(message), Revoked.class));
                                 default -> { }
                             }
                         } catch (RuntimeException e) {
@@ -228,6 +308,10 @@ public final class Signals implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static void sleep(long ms) {
