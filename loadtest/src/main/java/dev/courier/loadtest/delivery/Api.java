@@ -51,11 +51,6 @@ public final class Api {
         call("POST", baseUrl + "/api/v1/rooms/" + roomId + "/join", token, Map.of(), 200, 201, 204);
     }
 
-    /** A durable send: the 2xx arrives after the commit. */
-    void send(String token, long conversationId, String clientId, String text) {
-        call("POST", baseUrl + "/api/v1/chats/" + conversationId + "/messages", token, Map.of("clientId", clientId, "text", text), 201, 200);
-    }
-
     /** The first message to a user creates the direct chat; returns its conversation id. */
     long sendDirect(String token, long toUserId, String clientId, String text) {
         return call("POST", baseUrl + "/api/v1/messages", token, Map.of("toUserId", toUserId, "clientId", clientId, "text", text), 201)

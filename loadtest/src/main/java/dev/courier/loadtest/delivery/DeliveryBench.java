@@ -1,7 +1,9 @@
 package dev.courier.loadtest.delivery;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +29,8 @@ import org.HdrHistogram.Recorder;
  * A lean WebSocket load client: R rooms of M members, each member on its own socket (spread over
  * one or more messenger replicas), each sending at a rate; measures the time from a send to its
  * delivery on the other members' sockets, and delivered messages per second. Virtual threads,
- * java.net.http, HDR histograms; writes a text report, the histograms and PNG plots to {@code out}.
+ * java.net.http for set-up and sockets, a raw keep-alive connection per member for timed HTTP sends
+ * ({@link RawHttp}), HDR histograms; writes a text report, the histograms and PNG plots to {@code out}.
  *
  * <pre>java -cp ... dev.courier.loadtest.delivery.DeliveryBench mode=deliver url=http://127.0.0.1:8080 rooms=100 members=10 rate=1</pre>
  *
@@ -48,6 +52,8 @@ public final class DeliveryBench {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private volatile List<BenchSocket> memberSockets = List.of();
+    /** Each member's own keep-alive connection for HTTP sends (a member's sends are sequential). */
+    private final ConcurrentHashMap<Integer, RawHttp> senders = new ConcurrentHashMap<>();
 
     private DeliveryBench(Options o) {
         this.o = o;
@@ -207,11 +213,16 @@ public final class DeliveryBench {
                     + "\",\"text\":\"" + text + "\"}");
             return;
         }
+        RawHttp http = senders.computeIfAbsent(member, m -> new RawHttp(URI.create(o.url())));
+        String path = URI.create(o.url()).getPath().replaceAll("/$", "") + "/api/v1/chats/" + conversationId + "/messages";
         try {
-            api.send(token, conversationId, UUID.randomUUID().toString(), text);
+            RawHttp.Answer a = http.post(path, token, "{\"clientId\":\"" + UUID.randomUUID() + "\",\"text\":\"" + text + "\"}");
+            if (a.status() != 201 && a.status() != 200) {
+                throw new IOException("send answered " + a.status() + ": " + a.body());
+            }
             sendLatency.recordValue(Math.min(System.nanoTime() - t, MAX_NANOS));
             sent.incrementAndGet();
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (sendErrors.incrementAndGet() <= 5) {
                 System.err.println("send failed: " + e.getMessage());
             }
