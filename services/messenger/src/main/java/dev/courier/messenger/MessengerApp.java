@@ -67,7 +67,8 @@ public final class MessengerApp implements CourierApp {
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
-                Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)));
+                Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)),
+                Duration.ofSeconds(messenger.get("outbox.keepsentseconds").asLong().orElse(3600L)));
         this.signals = new Signals(backing.redis());
         this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
         Hub localSockets = hub;

@@ -21,14 +21,15 @@ import dev.courier.platform.events.Topics;
 import dev.courier.platform.kafka.KafkaSettings;
 
 /**
- * Publishes outbox rows to {@value Topics#MESSAGES} in id order and marks them sent.
+ * Publishes outbox rows to {@value Topics#MESSAGES} in id order and marks them sent; rows sent
+ * longer ago than a configured time are deleted.
  *
  * <p>Each batch runs in one transaction that first takes a transaction-scoped advisory lock, so at
  * most one replica publishes at a time and rows are never published concurrently out of order.
  * Rows are sent in id order through an idempotent, transactional producer (ordering per key
  * survives retries; a batch is visible to read_committed consumers entirely or not at all), and
  * marked sent only after the Kafka transaction committed. Rows are flagged as attempted (in a
- * statement committed on its own) before publishing; a later relay that finds attempted rows
+ * statement committed on its own, one row for the batch) before publishing; a later relay that finds attempted rows
  * pending first checks the topic's tail for their event ids, so a relay killed between the Kafka
  * commit and the database commit does not cause a duplicate. When Kafka is away the batch
  * fails, the rows stay pending, and the relay retries with exponential backoff: nothing is lost
@@ -39,6 +40,9 @@ public final class OutboxRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('courier-messenger-outbox'))";
     private static final int BATCH = 200;
+    private static final long PRUNE_EVERY_MILLIS = 10_000;
+    private static final int PRUNE_ROUND = 5_000;
+    private static final int PRUNE_ROUNDS = 10;
 
     private final Database db;
     private final OutboxStore store;
@@ -46,19 +50,23 @@ public final class OutboxRelay implements AutoCloseable {
     private final KafkaSettings kafka;
     private final Duration poll;
     private final Duration maxBackoff;
+    private final Duration keepSent;
+    private long lastPrune;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
     private Producer<String, byte[]> producer;
 
-    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, Duration poll, Duration maxBackoff) {
+    /** {@code keepSent}: how long published rows stay in the table (for inspection) before they are pruned. */
+    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, Duration poll, Duration maxBackoff, Duration keepSent) {
         this.db = db;
         this.store = store;
         this.kafka = kafka;
         this.reconciler = new Reconciler(kafka);
         this.poll = poll;
         this.maxBackoff = maxBackoff;
+        this.keepSent = keepSent;
     }
 
     public void start() {
@@ -84,6 +92,7 @@ public final class OutboxRelay implements AutoCloseable {
         // into a recovering cluster could see an early row time out while later rows get through.
         boolean degraded = false;
         while (running) {
+            pruneNowAndThen();
             Result r;
             int asked = degraded ? 1 : BATCH;
             try {
@@ -110,6 +119,29 @@ public final class OutboxRelay implements AutoCloseable {
                     pause(poll.toMillis());
                 }
             }
+        }
+    }
+
+    /**
+     * Every {@value #PRUNE_EVERY_MILLIS} ms, deletes rows published more than {@code keepSent} ago, in
+     * rounds of {@value #PRUNE_ROUND} (at most {@value #PRUNE_ROUNDS} rounds, so a large backlog
+     * goes over several passes without holding up publishing). Without it the table grows forever.
+     */
+    private void pruneNowAndThen() {
+        long now = System.currentTimeMillis();
+        if (now - lastPrune < PRUNE_EVERY_MILLIS) {
+            return;
+        }
+        lastPrune = now;
+        try {
+            db.withConnection(c -> {
+                for (int i = 0; i < PRUNE_ROUNDS && store.prune(c, keepSent.toSeconds(), PRUNE_ROUND) == PRUNE_ROUND; i++) {
+                    // another round
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Pruning published outbox rows failed, will retry: " + e);
         }
     }
 

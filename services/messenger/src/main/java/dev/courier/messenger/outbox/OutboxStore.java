@@ -19,11 +19,25 @@ public final class OutboxStore {
     private static final String NEXT_ID = "SELECT nextval('outbox_id_seq')";
     private static final String INSERT = "INSERT INTO outbox (id, conversation_id, payload) VALUES (?, ?, ?)";
     // No row locks: the relay's advisory lock already makes it the only reader of pending rows.
+    // A pending row is "attempted" when the last batch a relay set out to publish listed it.
     private static final String PENDING = """
-            SELECT id, conversation_id, payload, attempted_at IS NOT NULL FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?
+            SELECT o.id, o.conversation_id, o.payload, o.id = ANY (r.attempted)
+            FROM outbox o CROSS JOIN outbox_relay r WHERE o.sent_at IS NULL ORDER BY o.id LIMIT ?
             """;
-    private static final String MARK_ATTEMPTED = "UPDATE outbox SET attempted_at = now() WHERE id = ANY (?) AND attempted_at IS NULL";
+    // Earlier attempted rows still pending stay listed: a relay publishing one row at a time (after
+    // a failure) must not forget rows of an in-doubt batch beyond its page.
+    private static final String MARK_ATTEMPTED = """
+            UPDATE outbox_relay r SET attempted = ARRAY(
+                SELECT o.id FROM outbox o WHERE o.id = ANY (r.attempted) AND o.sent_at IS NULL
+                UNION SELECT unnest(?::bigint[]) ORDER BY 1)
+            WHERE r.id = 1
+            """;
     private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
+    // Oldest first along the primary key, so each round deletes from the front without a sent_at index.
+    private static final String PRUNE = """
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?)
+            """;
 
     /** Adds the Kafka event of a message change; the event id is the outbox row's id, prefixed by the type. */
     public MessageEvent add(Connection c, Conversation conversation, String type, Message message, List<Long> recipientIds) throws SQLException {
@@ -64,11 +78,26 @@ public final class OutboxStore {
         }
     }
 
-    /** Records, in its own committed statement, that these rows are about to be published. */
+    /**
+     * Records, in its own committed statement, that these rows are about to be published: one row
+     * lists every pending row a relay set out to publish (a batch's worth, as relays publish one
+     * batch at a time under the advisory lock), instead of an update of each outbox row.
+     */
     void markAttempted(Connection c, List<Long> ids) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(MARK_ATTEMPTED)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            ps.executeUpdate();
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("outbox_relay has no row (migration V004 not applied?)");
+            }
+        }
+    }
+
+    /** Deletes up to {@code limit} rows sent longer than {@code keptSeconds} ago; returns how many. */
+    int prune(Connection c, long keptSeconds, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
+            ps.setLong(1, keptSeconds);
+            ps.setInt(2, limit);
+            return ps.executeUpdate();
         }
     }
 

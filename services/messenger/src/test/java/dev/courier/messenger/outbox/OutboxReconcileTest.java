@@ -44,11 +44,18 @@ class OutboxReconcileTest {
             assertThat(topic.await(r -> r.event().message().id() == id, 1, Duration.ofSeconds(30)), hasSize(1));
             awaitSent(id, true);
             // What a crash between the Kafka commit and the database commit leaves behind.
-            try (var c = db(); PreparedStatement ps = c.prepareStatement(
-                    "UPDATE outbox SET sent_at = NULL, attempted_at = now() WHERE payload = (SELECT payload FROM outbox o "
-                            + "WHERE o.conversation_id = (SELECT conversation_id FROM messages WHERE id = ?) ORDER BY o.id DESC LIMIT 1)")) {
+            try (var c = db(); PreparedStatement ps = c.prepareStatement("""
+                    WITH rewound AS (
+                        UPDATE outbox SET sent_at = NULL WHERE id = (SELECT o.id FROM outbox o
+                            WHERE o.conversation_id = (SELECT conversation_id FROM messages WHERE id = ?) ORDER BY o.id DESC LIMIT 1)
+                        RETURNING id)
+                    UPDATE outbox_relay SET attempted = ARRAY(SELECT id FROM rewound) WHERE id = 1
+                    RETURNING cardinality(attempted)
+                    """)) {
                 ps.setLong(1, id);
-                assertThat(ps.executeUpdate(), is(1));
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next() && rs.getInt(1) == 1, is(true));
+                }
             }
             node.app().relay().wake();
             awaitSent(id, true);

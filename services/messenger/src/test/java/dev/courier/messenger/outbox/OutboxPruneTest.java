@@ -1,0 +1,70 @@
+package dev.courier.messenger.outbox;
+
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.Cluster.Node;
+import dev.courier.messenger.testing.TestUser;
+import dev.courier.messenger.testing.TopicReader;
+import dev.courier.platform.events.Topics;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
+/** Published outbox rows are deleted once older than the configured time; the messages stay. */
+class OutboxPruneTest {
+
+    private static final String DB = "courier_messenger_prune";
+    private static Node node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // A database of its own, so the count covers only this test's rows.
+        node = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DB),
+                "courier.messenger.outbox.keepsentseconds", "2"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    @Test
+    void publishedRowsAreDeletedAfterTheirTimeAndTheMessagesStay() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        try (TopicReader topic = new TopicReader(Cluster.infra().kafkaBootstrap(), Topics.MESSAGES)) {
+            long first = alice.sendTo(node.http(), bob, "pruned later").get("id").asLong();
+            long second = alice.sendTo(node.http(), bob, "pruned later too").get("id").asLong();
+            assertThat(topic.await(r -> r.event().message().id() == second, 1, Duration.ofSeconds(30)), hasSize(1));
+            // Right after publishing, the rows are still there (marked sent).
+            assertThat(count("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"), is(2L));
+            long end = System.currentTimeMillis() + 40_000;
+            while (count("SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(200);
+            }
+            assertThat(count("SELECT count(*) FROM outbox"), is(0L));
+            assertThat(count("SELECT count(*) FROM messages WHERE id IN (" + first + ", " + second + ")"), is(2L));
+            // Nothing was published again on the way.
+            assertThat(topic.await(r -> r.event().message().id() == first, 2, Duration.ofSeconds(2)), hasSize(1));
+        }
+    }
+
+    private static long count(String sql) throws Exception {
+        var e = Cluster.infra();
+        try (var c = java.sql.DriverManager.getConnection(Cluster.privateDatabase(DB) + "?currentSchema=messenger", e.dbUser(), e.dbPassword());
+                PreparedStatement ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
