@@ -35,7 +35,7 @@ stop_stack
 {
   stamp "stack: auth + 1 messenger"; "$here/stack.sh" 18081 1
   stamp "trivial GET"; RUNS=$runs "$here/trivial-get.sh" http://127.0.0.1:18082/health/live
-  stamp "durable sends beside pgbench"; RUNS=$runs "$here/sends-vs-pgbench.sh"
+  stamp "durable sends beside pgbench"; RUNS=$runs OUT="$out/sends" "$here/sends-vs-pgbench.sh"
   deliver deliver-http "$runs" sendVia=http
   deliver deliver-ws "$runs" sendVia=ws
   stop_stack
