@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +28,8 @@ import org.HdrHistogram.Recorder;
  * A lean WebSocket load client: R rooms of M members, each member on its own socket (spread over
  * one or more messenger replicas), each sending at a rate; measures the time from a send to its
  * delivery on the other members' sockets, and delivered messages per second. Virtual threads,
- * java.net.http for set-up and sockets, a raw keep-alive connection per member for timed HTTP sends
- * ({@link RawHttp}), HDR histograms; writes a text report, the histograms and PNG plots to {@code out}.
+ * java.net.http for set-up, plain sockets for the WebSockets ({@link BenchSocket}) and a keep-alive
+ * connection per member for timed HTTP sends ({@link RawHttp}), HDR histograms; writes a text report, the histograms and PNG plots to {@code out}.
  *
  * <pre>java -cp ... dev.courier.loadtest.delivery.DeliveryBench mode=deliver url=http://127.0.0.1:8080 rooms=100 members=10 rate=1</pre>
  *
@@ -52,12 +51,14 @@ public final class DeliveryBench {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private volatile List<BenchSocket> memberSockets = List.of();
+    /** Each socket's reading thread. */
+    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
     /** Each member's own keep-alive connection for HTTP sends (a member's sends are sequential). */
     private final ConcurrentHashMap<Integer, RawHttp> senders = new ConcurrentHashMap<>();
 
     private DeliveryBench(Options o) {
         this.o = o;
-        // One client for every socket and request; its callbacks run on virtual threads.
+        // One client for the set-up requests; its callbacks run on virtual threads.
         this.http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).build();
@@ -180,7 +181,7 @@ public final class DeliveryBench {
             report(total, totalCross, totalSend, perSecond, sentCount, deliveredCount, sockets.size());
         }
         for (BenchSocket s : sockets) {
-            s.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            s.close();
         }
     }
 
@@ -236,7 +237,7 @@ public final class DeliveryBench {
             replicaOfMember[m] = m % o.wsUrls().size();
         }
         List<BenchSocket> sockets = new ArrayList<>();
-        List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (int m = 0; m < accounts.size(); m++) {
             for (int k = 0; k < perUser; k++) {
                 int replica = (m * perUser + k) % o.wsUrls().size();
@@ -260,7 +261,7 @@ public final class DeliveryBench {
                     }
                 });
                 sockets.add(socket);
-                pending.add(socket.connect(http, o.wsUrls().get(replica), accounts.get(m).token()));
+                pending.add(socket.connect(readers, o.wsUrls().get(replica), accounts.get(m).token()));
                 // Bounded bursts, so the server's accept queue never overflows.
                 if (pending.size() % 200 == 0) {
                     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -283,13 +284,13 @@ public final class DeliveryBench {
         log("HOLDING %d sockets for %d s (client heap %d MB)", sockets.size(), o.duration(),
                 ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
         Thread.sleep(TimeUnit.SECONDS.toMillis(o.duration()));
-        long open = sockets.stream().filter(s -> s.socket != null && !s.socket.isInputClosed()).count();
+        long open = sockets.stream().filter(BenchSocket::isOpen).count();
         log("still open after %d s: %d of %d", o.duration(), open, sockets.size());
         try (PrintStream out = new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")))) {
             out.printf("mode=idle sockets=%d stillOpen=%d heldSeconds=%d date=%s%n", sockets.size(), open, o.duration(), Instant.now());
         }
         for (BenchSocket s : sockets) {
-            s.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            s.close();
         }
     }
 
