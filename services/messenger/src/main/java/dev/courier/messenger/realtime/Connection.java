@@ -1,6 +1,8 @@
 package dev.courier.messenger.realtime;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -8,8 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -69,6 +69,11 @@ final class Connection implements WsListener {
     // thread lives as long as its socket, and a recycled buffer in its ThreadLocal (about 8 KB) would
     // stay with every idle socket.
     static final ObjectMapper FRAMES = frameMapper();
+    private static final VarHandle QUEUED = field("queued", int.class);
+    private static final VarHandle HINTED = field("hinted", int.class);
+    private static final VarHandle SCHEDULED = field("scheduled", boolean.class);
+    private static final VarHandle PULL_WANTED = field("pullWanted", boolean.class);
+    private static final VarHandle FINISHED = field("finished", boolean.class);
 
     private final Hub hub;
     private final TokenVerifier verifier;
@@ -76,11 +81,13 @@ final class Connection implements WsListener {
     private final WsSettings settings;
     // Unbounded queue with a counted bound: an idle socket holds an empty linked queue, not an array.
     private final ConcurrentLinkedQueue<Out> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    // Counters and flags are volatile fields updated through VarHandles: five Atomic* objects
+    // would add 80 bytes to every socket.
+    private volatile int queued;
     private final ConcurrentLinkedQueue<Hint> hints = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger hinted = new AtomicInteger();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final AtomicBoolean pullWanted = new AtomicBoolean();
+    private volatile int hinted;
+    private volatile boolean scheduled;
+    private volatile boolean pullWanted;
     private volatile boolean pingWanted;
     private StringBuilder partial;
     private volatile Caller caller;
@@ -110,6 +117,14 @@ final class Connection implements WsListener {
         this.verifier = verifier;
         this.commands = commands;
         this.settings = hub.settings();
+    }
+
+    private static VarHandle field(String name, Class<?> type) {
+        try {
+            return MethodHandles.lookup().findVarHandle(Connection.class, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static ObjectMapper frameMapper() {
@@ -152,9 +167,17 @@ final class Connection implements WsListener {
             t = headers.first(HeaderNames.COOKIE).flatMap(Connection::accessCookie);
         }
         if (t.isPresent()) {
-            caller = verifier.verify(t.get()).orElseThrow(() -> new WsUpgradeException("Invalid or expired access token."));
-            token = t.get();
-            expiresAt = TokenVerifier.expiresAt(token).toEpochMilli();
+            // Off the reader thread, like every frame: verifying parses JSON, and Jackson would leave
+            // its recycled buffers (about 0.6 KB with the thread-local entry) with every idle socket.
+            String presented = t.get();
+            offReader(() -> verifier.verify(presented).ifPresent(c -> {
+                caller = c;
+                token = presented;
+                expiresAt = TokenVerifier.expiresAt(presented).toEpochMilli();
+            }));
+            if (caller == null) {
+                throw new WsUpgradeException("Invalid or expired access token.");
+            }
         }
         cursorParam = prologue.query().first("cursor").asOptional().orElse(null);
         return Optional.empty();
@@ -394,7 +417,7 @@ final class Connection implements WsListener {
 
     /** New durable events may exist: the writer reads the log after the last cursor it sent. */
     void pull() {
-        pullWanted.set(true);
+        pullWanted = true;
         kick();
     }
 
@@ -407,9 +430,9 @@ final class Connection implements WsListener {
         if (cursor <= lastSent) {
             return;
         }
-        if (hinted.incrementAndGet() > settings.queue()) {
-            hinted.decrementAndGet();
-            pullWanted.set(true);
+        if ((int) HINTED.getAndAdd(this, 1) + 1 > settings.queue()) {
+            HINTED.getAndAdd(this, -1);
+            pullWanted = true;
         } else {
             hints.add(new Hint(cursor, frame));
         }
@@ -418,7 +441,7 @@ final class Connection implements WsListener {
 
     /** Typing and presence: dropped first when the queue is filling up. */
     void offerEphemeral(String json) {
-        if (caller == null || queued.get() >= settings.queue() - settings.queue() / 4) {
+        if (caller == null || queued >= settings.queue() - settings.queue() / 4) {
             return;
         }
         if (offer(new Out(json, true, 0, null))) {
@@ -435,8 +458,8 @@ final class Connection implements WsListener {
     }
 
     private boolean offer(Out o) {
-        if (queued.incrementAndGet() > settings.queue()) {
-            queued.decrementAndGet();
+        if ((int) QUEUED.getAndAdd(this, 1) + 1 > settings.queue()) {
+            QUEUED.getAndAdd(this, -1);
             return false;
         }
         queue.add(o);
@@ -446,7 +469,7 @@ final class Connection implements WsListener {
     private Out poll() {
         Out o = queue.poll();
         if (o != null) {
-            queued.decrementAndGet();
+            QUEUED.getAndAdd(this, -1);
         }
         return o;
     }
@@ -460,7 +483,7 @@ final class Connection implements WsListener {
         while (poll() != null) {
             // Whatever was queued is moot once the socket closes.
         }
-        queued.incrementAndGet();
+        QUEUED.getAndAdd(this, 1);
         queue.add(new Out(json, false, code, reason));
         kick();
     }
@@ -561,7 +584,7 @@ final class Connection implements WsListener {
             wake = true;
         }
         if (heal && caller != null) {
-            pullWanted.set(true);
+            pullWanted = true;
             wake = true;
         }
         if (wake) {
@@ -577,28 +600,28 @@ final class Connection implements WsListener {
 
     /** Makes sure a writer runs: starts one unless one is already scheduled. */
     private void kick() {
-        if (!closed && session != null && scheduled.compareAndSet(false, true)) {
+        if (!closed && session != null && SCHEDULED.compareAndSet(this, false, true)) {
             try {
                 WRITERS.newThread(this::writer).start();
             } catch (RuntimeException e) {
-                scheduled.set(false);
+                scheduled = false;
                 throw e;
             }
         }
     }
 
     private boolean hasWork() {
-        return !queue.isEmpty() || pingWanted || resumeTo >= 0 || (pullWanted.get() && lastSent >= 0) || !hints.isEmpty();
+        return !queue.isEmpty() || pingWanted || resumeTo >= 0 || (pullWanted && lastSent >= 0) || !hints.isEmpty();
     }
 
     private void writer() {
         try {
             do {
                 drain();
-                scheduled.set(false);
+                scheduled = false;
                 // Work queued after the last look but before the flag was cleared would find the
                 // flag still set and start no writer: look once more, and carry on if there is some.
-            } while (!closed && hasWork() && scheduled.compareAndSet(false, true));
+            } while (!closed && hasWork() && SCHEDULED.compareAndSet(this, false, true));
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "WebSocket writer stopped: " + e);
             closed = true;
@@ -638,7 +661,7 @@ final class Connection implements WsListener {
                 resumeTo = -1;
                 lastSent = rewind;
             }
-            if (lastSent >= 0 && pullWanted.getAndSet(false)) {
+            if (lastSent >= 0 && (boolean) PULL_WANTED.getAndSet(this, false)) {
                 List<UserEventLog.Event> events = hub.log().after(caller.userId(), lastSent, PAGE);
                 for (UserEventLog.Event e : events) {
                     if (closed) {
@@ -648,24 +671,24 @@ final class Connection implements WsListener {
                     lastSent = e.cursor();
                 }
                 if (events.size() == PAGE) {
-                    pullWanted.set(true);
+                    pullWanted = true;
                 }
                 continue;
             }
             Hint h = hints.poll();
             if (h != null) {
-                hinted.decrementAndGet();
+                HINTED.getAndAdd(this, -1);
                 long last = lastSent;
                 if (last < 0 || h.cursor() <= last) {
                     continue;
                 }
-                if (h.cursor() == last + 1 && !pullWanted.get()) {
+                if (h.cursor() == last + 1 && !pullWanted) {
                     send(h.frame());
                     lastSent = h.cursor();
                 } else {
                     // Something older is missing here (signals overtook each other, or one was
                     // lost): the log has it, and this event after it.
-                    pullWanted.set(true);
+                    pullWanted = true;
                 }
                 continue;
             }
@@ -682,11 +705,11 @@ final class Connection implements WsListener {
         }
     }
 
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean finished;
 
     private void finish() {
         closed = true;
-        if (finished.compareAndSet(false, true)) {
+        if (FINISHED.compareAndSet(this, false, true)) {
             if (caller != null) {
                 hub.remove(this);
             } else {
@@ -697,7 +720,7 @@ final class Connection implements WsListener {
 
     /** Whether the writer has nothing left to send (the hub waits for it while draining). */
     boolean idle() {
-        return finished.get() || (queue.isEmpty() && !scheduled.get());
+        return finished || (queue.isEmpty() && !scheduled);
     }
 
     private static Optional<String> accessCookie(String header) {
