@@ -2,6 +2,8 @@
 # Starts the system under test for the benchmarks in one JVM pinned to one core (SERVER_CPU, default 0):
 # auth on $1 and $2 messenger replicas on the next ports, on the shared test stack (.courier/test),
 # which place.sh then moves to INFRA_CPU (default 1) so the server's core is its own.
+# Full GCs leave no dead filler in place (MarkSweepDeadRatio=0), so idle-memory.sh's live heap is
+# live objects only (the filler moved it by up to 1.7 KB per socket between runs).
 # JFR=1 records a profile to target/bench/server.jfr. Writes its pid to target/bench/stack.pid.
 #   loadtest/bench/stack.sh [authPort=18081] [messengers=1] [heap=512m]
 set -euo pipefail
@@ -15,7 +17,7 @@ if [[ ! -f target/test-classpath.txt || pom.xml -nt target/test-classpath.txt ]]
   "$root/mvnw" -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 fi
 mkdir -p target/bench
-taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx"$heap" -Xms"$heap" -XX:+UseSerialGC \
+taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx"$heap" -Xms"$heap" -XX:+UseSerialGC -XX:MarkSweepDeadRatio=0 \
   ${JFR:+-XX:StartFlightRecording=filename=target/bench/server.jfr,settings=profile} ${SERVER_JAVA_OPTS:-} \
   -Dcourier.test.home="$root/.courier/test" \
   -Djava.util.logging.config.file="$root/services/platform/src/test/resources/logging-test.properties" \
