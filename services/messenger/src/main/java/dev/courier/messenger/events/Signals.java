@@ -44,6 +44,9 @@ public final class Signals implements AutoCloseable {
     private final JedisPooled redis;
     // Tells this replica's own signals apart: its sockets were served at the commit already.
     private final String origin = java.util.UUID.randomUUID().toString();
+    // How this replica's origin reads in its own signals' JSON. Inside a string value the quotes
+    // would be escaped, so only the origin field itself matches.
+    private final String originField = "\"origin\":\"" + origin + "\"";
     private volatile JedisPubSub subscription;
     private volatile boolean running;
     private Thread thread;
@@ -171,6 +174,11 @@ public final class Signals implements AutoCloseable {
                     @Override
                     public void onMessage(String channel, String message) {
                         try {
+                            if (CHANGED.equals(channel) && message.contains(originField)) {
+                                // This replica's own signal comes back too: its sockets were served
+                                // at the commit, so it is dropped before being parsed.
+                                return;
+                            }
                             byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                             switch (channel) {
                                 case CHANGED -> onChanged.accept(Json.read(bytes, Changed.class));
