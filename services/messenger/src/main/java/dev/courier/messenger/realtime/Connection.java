@@ -61,6 +61,7 @@ final class Connection implements WsListener {
     /** Close codes: 4401 not (or no longer) authenticated, 4408 too slow, 1012 server restarting. */
     static final int UNAUTHORIZED = 4401;
     static final int TOO_SLOW = 4408;
+    static final int RESTARTING = 1012;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
@@ -109,7 +110,7 @@ final class Connection implements WsListener {
     }
 
     /** A durable event handed over with its cursor (see {@link #deliver}). */
-    private record Hint(long cursor, String frame) {
+    private record Hint(long cursor, EventFrame frame) {
     }
 
     Connection(Hub hub, TokenVerifier verifier, Commands commands) {
@@ -426,7 +427,7 @@ final class Connection implements WsListener {
      * when it is the next cursor and no log read is pending; a duplicate is dropped; anything else
      * (a gap, too many waiting) makes the writer read the log after the last cursor sent instead.
      */
-    void deliver(long cursor, String frame) {
+    void deliver(long cursor, EventFrame frame) {
         if (cursor <= lastSent) {
             return;
         }
@@ -495,7 +496,9 @@ final class Connection implements WsListener {
 
     /** The node is draining: the client should reconnect (to any instance) and resume from its cursor. */
     void reconnect() {
-        enqueueClose(write(Events.of("reconnect", "cursor", Math.max(lastSent, 0))), 1012, "server restarting");
+        // The frame is made by the writer when it gets there (see drain): the cursor read here could
+        // miss an event being written at this moment, and the client would then get it twice.
+        enqueueClose(null, RESTARTING, "server restarting");
     }
 
     private void tooSlow() {
@@ -633,16 +636,29 @@ final class Connection implements WsListener {
         }
     }
 
-    /** Sends everything there is, in order: control and ephemeral frames, then durable events. */
+    /**
+     * Sends everything there is, in order: control and ephemeral frames, then durable events.
+     * Frames waiting together go out in one socket write; what was gathered is written before a
+     * ping or a close, before a log read, and when nothing is left.
+     */
     private void drain() {
+        FrameBatch out = new FrameBatch();
         while (!closed) {
+            if (out.full()) {
+                flush(out);
+            }
             Out o = poll();
             if (o != null) {
                 if (o.json() != null) {
-                    send(o.json());
+                    out.text(o.json());
+                }
+                if (o.closeCode() == RESTARTING) {
+                    // Every earlier frame is written or gathered: this is the last cursor the client gets.
+                    out.text(write(Events.of("reconnect", "cursor", Math.max(lastSent, 0))));
                 }
                 if (o.closeCode() != 0) {
                     try {
+                        flush(out);
                         session.close(o.closeCode(), o.closeReason());
                     } finally {
                         finish();
@@ -653,6 +669,7 @@ final class Connection implements WsListener {
             }
             if (pingWanted) {
                 pingWanted = false;
+                flush(out);
                 session.ping(BufferData.empty());
                 continue;
             }
@@ -662,12 +679,16 @@ final class Connection implements WsListener {
                 lastSent = rewind;
             }
             if (lastSent >= 0 && (boolean) PULL_WANTED.getAndSet(this, false)) {
+                flush(out);
                 List<UserEventLog.Event> events = hub.log().after(caller.userId(), lastSent, PAGE);
                 for (UserEventLog.Event e : events) {
                     if (closed) {
                         return;
                     }
-                    send(e.json());
+                    if (out.full()) {
+                        flush(out);
+                    }
+                    out.text(e.json());
                     lastSent = e.cursor();
                 }
                 if (events.size() == PAGE) {
@@ -683,7 +704,7 @@ final class Connection implements WsListener {
                     continue;
                 }
                 if (h.cursor() == last + 1 && !pullWanted) {
-                    send(h.frame());
+                    out.event(h.cursor(), h.frame());
                     lastSent = h.cursor();
                 } else {
                     // Something older is missing here (signals overtook each other, or one was
@@ -692,16 +713,30 @@ final class Connection implements WsListener {
                 }
                 continue;
             }
+            flush(out);
             return;
         }
     }
 
-    private void send(String json) {
+    /**
+     * Writes the gathered frames in one call straight to the connection: Helidon's
+     * {@code WsSession.send} writes (a system call) per frame. The write is one call on the socket,
+     * so a pong or close frame Helidon sends from the reader thread cannot land inside it.
+     */
+    private void flush(FrameBatch out) {
+        if (out.isEmpty() || closed) {
+            out.clear();
+            return;
+        }
+        if (!(session.socketContext() instanceof io.helidon.webserver.ConnectionContext cc)) {
+            throw new IllegalStateException("Not a server WebSocket connection");
+        }
         sendStarted = System.currentTimeMillis();
         try {
-            session.send(json, true);
+            cc.dataWriter().writeNow(BufferData.createReadOnly(out.bytes(), 0, out.length()));
         } finally {
             sendStarted = 0;
+            out.clear();
         }
     }
 

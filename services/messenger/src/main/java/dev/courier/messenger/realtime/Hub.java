@@ -1,6 +1,7 @@
 package dev.courier.messenger.realtime;
 
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,9 @@ public final class Hub implements AutoCloseable {
             WHERE m.user_id = ? AND o.user_id <> ? LIMIT 2000
             """;
 
-    private final Map<Long, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    // A user's sockets as an array replaced on open and close: each delivery walks it, and an
+    // array is cheaper to walk (and smaller to keep) than a concurrent set, most users having one.
+    private final Map<Long, Connection[]> byUser = new ConcurrentHashMap<>();
     /** Open sockets that have not authenticated yet (pinged, and closed when the auth timeout passes). */
     private final Set<Connection> pending = ConcurrentHashMap.newKeySet();
     private final UserEventLog log;
@@ -69,18 +72,39 @@ public final class Hub implements AutoCloseable {
     }
 
     void add(Connection c) {
-        byUser.computeIfAbsent(c.userId(), k -> ConcurrentHashMap.newKeySet()).add(c);
+        byUser.merge(c.userId(), new Connection[] {c}, (had, one) -> {
+            for (Connection x : had) {
+                if (x == c) {
+                    return had;
+                }
+            }
+            Connection[] more = Arrays.copyOf(had, had.length + 1);
+            more[had.length] = c;
+            return more;
+        });
         if (presence.opened(c.userId())) {
             announce(c.userId(), true);
         }
     }
 
     void remove(Connection c) {
-        Set<Connection> set = byUser.get(c.userId());
-        if (set != null && set.remove(c)) {
-            if (set.isEmpty()) {
-                byUser.remove(c.userId(), set);
+        boolean[] removed = new boolean[1];
+        byUser.computeIfPresent(c.userId(), (u, had) -> {
+            for (int i = 0; i < had.length; i++) {
+                if (had[i] == c) {
+                    removed[0] = true;
+                    if (had.length == 1) {
+                        return null;
+                    }
+                    Connection[] fewer = new Connection[had.length - 1];
+                    System.arraycopy(had, 0, fewer, 0, i);
+                    System.arraycopy(had, i + 1, fewer, i, had.length - i - 1);
+                    return fewer;
+                }
             }
+            return had;
+        });
+        if (removed[0]) {
             if (presence.closed(c.userId())) {
                 announce(c.userId(), false);
             }
@@ -97,7 +121,7 @@ public final class Hub implements AutoCloseable {
 
     /** Live local sockets (for tests and metrics). */
     public int size() {
-        return byUser.values().stream().mapToInt(Set::size).sum();
+        return byUser.values().stream().mapToInt(a -> a.length).sum();
     }
 
     /**
@@ -109,18 +133,27 @@ public final class Hub implements AutoCloseable {
             return;
         }
         for (Appended a : appended) {
+            EventFrame frame = null;
             for (Appended.Entry e : a.entries()) {
-                deliver(e.userId(), e.cursor(), a.json());
+                frame = deliver(e.userId(), e.cursor(), a.json(), frame);
             }
         }
     }
 
-    private void deliver(long userId, long cursor, String json) {
-        Set<Connection> set = byUser.get(userId);
-        if (set != null) {
-            String frame = UserEventLog.withCursor(cursor, json);
-            set.forEach(c -> c.deliver(cursor, frame));
+    /**
+     * Hands one user's copy of an event to its sockets. The event's bytes are encoded once, at its
+     * first recipient with a socket here, and shared by every recipient: only the cursor differs.
+     */
+    private EventFrame deliver(long userId, long cursor, String json, EventFrame frame) {
+        Connection[] set = byUser.get(userId);
+        if (set == null) {
+            return frame;
         }
+        EventFrame f = frame != null ? frame : new EventFrame(json);
+        for (Connection c : set) {
+            c.deliver(cursor, f);
+        }
+        return f;
     }
 
     private void changed(Signals.Changed s) {
@@ -128,14 +161,17 @@ public final class Hub implements AutoCloseable {
             return;
         }
         for (Signals.Carried e : s.carried()) {
+            EventFrame frame = null;
             for (Signals.Cursor c : e.cursors()) {
-                deliver(c.userId(), c.cursor(), e.json());
+                frame = deliver(c.userId(), c.cursor(), e.json(), frame);
             }
         }
         for (Long u : s.toPull()) {
-            Set<Connection> set = byUser.get(u);
+            Connection[] set = byUser.get(u);
             if (set != null) {
-                set.forEach(Connection::pull);
+                for (Connection c : set) {
+                    c.pull();
+                }
             }
         }
     }
@@ -143,17 +179,19 @@ public final class Hub implements AutoCloseable {
     private void ephemeral(Signals.Ephemeral e) {
         String json = dev.courier.platform.http.Json.writeString(e.frame());
         for (Long u : e.userIds()) {
-            Set<Connection> set = byUser.get(u);
+            Connection[] set = byUser.get(u);
             if (set != null) {
-                set.forEach(c -> c.offerEphemeral(json));
+                for (Connection c : set) {
+                    c.offerEphemeral(json);
+                }
             }
         }
     }
 
     private void revoked(Signals.Revoked r) {
-        Set<Connection> set = byUser.get(r.userId());
+        Connection[] set = byUser.get(r.userId());
         if (set != null) {
-            set.stream().filter(c -> "*".equals(r.sessionId()) || c.sessionId().equals(r.sessionId()))
+            Arrays.stream(set).filter(c -> "*".equals(r.sessionId()) || c.sessionId().equals(r.sessionId()))
                     .forEach(Connection::revoke);
         }
     }
@@ -198,7 +236,7 @@ public final class Hub implements AutoCloseable {
             // One query tells which sockets are behind their user's log (a lost signal); only those
             // read it. Pulling for every socket each sweep cost a burst of one query per socket.
             Map<Long, Long> last = full ? lastCursors() : Map.of();
-            for (Map.Entry<Long, Set<Connection>> e : byUser.entrySet()) {
+            for (Map.Entry<Long, Connection[]> e : byUser.entrySet()) {
                 long newest = last.getOrDefault(e.getKey(), 0L);
                 for (Connection c : e.getValue()) {
                     tick(c, now, full && c.behind(newest));
@@ -237,11 +275,13 @@ public final class Hub implements AutoCloseable {
     /** Tells every socket to reconnect elsewhere, with its cursor, then closes it. */
     public void drain() {
         running = false;
-        for (Set<Connection> set : byUser.values()) {
-            set.forEach(Connection::reconnect);
+        for (Connection[] set : byUser.values()) {
+            for (Connection c : set) {
+                c.reconnect();
+            }
         }
         long until = System.currentTimeMillis() + 3000;
-        while (System.currentTimeMillis() < until && byUser.values().stream().flatMap(Set::stream).anyMatch(c -> !c.idle())) {
+        while (System.currentTimeMillis() < until && byUser.values().stream().flatMap(Arrays::stream).anyMatch(c -> !c.idle())) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
