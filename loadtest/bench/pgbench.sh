@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The reference for durable sends/s: pgbench inserting one message row per transaction, with as many
 # clients as the messenger's connection pool. PostgreSQL stays where place.sh put it for the Courier
-# measurement (INFRA_CPU, 1); pgbench, the client that issues the SQL, gets the core the messenger
-# gets (SERVER_CPU, 0). So both figures are "what one core of SQL client gets from this database".
+# measurement (INFRA_CPU, both cores by default); pgbench, the client that issues the SQL, gets the
+# core the messenger gets (SERVER_CPU, 0): both figures are "one core of SQL client against this database".
 #   loadtest/bench/pgbench.sh [clients=10] [seconds=15] [runs=3]
 # PostgreSQL is the shared test stack's (port from .courier/test/ports.properties), database courier_bench.
 set -euo pipefail

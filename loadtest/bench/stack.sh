@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the system under test for the benchmarks in one JVM pinned to one core (SERVER_CPU, default 0):
 # auth on $1 and $2 messenger replicas on the next ports, on the shared test stack (.courier/test),
-# which place.sh then moves to INFRA_CPU (default 1) so the server's core is its own.
+# whose PostgreSQL, Redis and Kafka place.sh then frees to use both cores (INFRA_CPU) whoever started them.
 # Full GCs leave no dead filler in place (MarkSweepDeadRatio=0), so idle-memory.sh's live heap is
 # live objects only (the filler moved it by up to 1.7 KB per socket between runs).
 # JFR=1 records a profile to target/bench/server.jfr. Writes its pid to target/bench/stack.pid.
