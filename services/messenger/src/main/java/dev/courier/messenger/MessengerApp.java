@@ -67,6 +67,7 @@ public final class MessengerApp implements CourierApp {
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
+                Duration.ofMillis(messenger.get("outbox.lingermillis").asLong().orElse(10L)),
                 Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)),
                 Duration.ofSeconds(messenger.get("outbox.keepsentseconds").asLong().orElse(3600L)));
         this.signals = new Signals(backing.redis());

@@ -51,6 +51,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration poll;
     private final Duration maxBackoff;
     private final Duration keepSent;
+    private final Duration linger;
     private long lastPrune;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
@@ -58,8 +59,12 @@ public final class OutboxRelay implements AutoCloseable {
     private Thread thread;
     private Producer<String, byte[]> producer;
 
-    /** {@code keepSent}: how long published rows stay in the table (for inspection) before they are pruned. */
-    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, Duration poll, Duration maxBackoff, Duration keepSent) {
+    /**
+     * {@code linger}: how long a woken relay waits for more commits before publishing;
+     * {@code keepSent}: how long published rows stay in the table (for inspection) before they are pruned.
+     */
+    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, Duration poll, Duration linger, Duration maxBackoff,
+                       Duration keepSent) {
         this.db = db;
         this.store = store;
         this.kafka = kafka;
@@ -67,6 +72,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.poll = poll;
         this.maxBackoff = maxBackoff;
         this.keepSent = keepSent;
+        this.linger = linger;
     }
 
     public void start() {
@@ -117,6 +123,10 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 if (r.published() < asked) {
                     pause(poll.toMillis());
+                    // Woken by a commit: give the rest of a burst a moment to commit too, so one
+                    // Kafka transaction (several broker round trips and a marker per partition)
+                    // carries them all instead of one transaction per send.
+                    sleep(linger.toMillis());
                 }
             }
         }
