@@ -69,7 +69,7 @@ public final class MessengerApp implements CourierApp {
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
                 Duration.ofMillis(messenger.get("outbox.lingermillis").asLong().orElse(10L)),
                 Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)),
-                Duration.ofSeconds(messenger.get("outbox.keepsentseconds").asLong().orElse(3600L)));
+                Duration.ofSeconds(messenger.get("outbox.keepsentseconds").asLong().orElse(0L)));
         this.signals = new Signals(backing.redis());
         this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
         Hub localSockets = hub;

@@ -21,8 +21,8 @@ import dev.courier.platform.events.Topics;
 import dev.courier.platform.kafka.KafkaSettings;
 
 /**
- * Publishes outbox rows to {@value Topics#MESSAGES} in id order and marks them sent; rows sent
- * longer ago than a configured time are deleted.
+ * Publishes outbox rows to {@value Topics#MESSAGES} in id order and deletes them, or, when a
+ * retention is configured, marks them sent and deletes them once older than that.
  *
  * <p>Each batch runs in one transaction that first takes a transaction-scoped advisory lock, so at
  * most one replica publishes at a time and rows are never published concurrently out of order.
@@ -40,9 +40,8 @@ public final class OutboxRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('courier-messenger-outbox'))";
     private static final int BATCH = 200;
-    private static final long PRUNE_EVERY_MILLIS = 10_000;
+    private static final long PRUNE_EVERY_MILLIS = 1_000;
     private static final int PRUNE_ROUND = 5_000;
-    private static final int PRUNE_ROUNDS = 10;
 
     private final Database db;
     private final OutboxStore store;
@@ -133,26 +132,30 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Every {@value #PRUNE_EVERY_MILLIS} ms, deletes rows published more than {@code keepSent} ago, in
-     * rounds of {@value #PRUNE_ROUND} (at most {@value #PRUNE_ROUNDS} rounds, so a large backlog
-     * goes over several passes without holding up publishing). Without it the table grows forever.
+     * Every second, deletes up to {@value #PRUNE_ROUND} rows published more than {@code keepSent}
+     * ago: small steady deletes keep pace with up to that many sends a second, and a backlog goes
+     * over many passes. (Rounds of 50,000 every 10 s showed as latency spikes of every send and
+     * delivery on the same database.) Without pruning the table grows forever.
      */
     private void pruneNowAndThen() {
+        if (!keeps()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         if (now - lastPrune < PRUNE_EVERY_MILLIS) {
             return;
         }
         lastPrune = now;
         try {
-            db.withConnection(c -> {
-                for (int i = 0; i < PRUNE_ROUNDS && store.prune(c, keepSent.toSeconds(), PRUNE_ROUND) == PRUNE_ROUND; i++) {
-                    // another round
-                }
-                return null;
-            });
+            db.withConnection(c -> store.prune(c, keepSent.toSeconds(), PRUNE_ROUND));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Pruning published outbox rows failed, will retry: " + e);
         }
+    }
+
+    /** Whether published rows stay for a while (marked sent) rather than being deleted when published. */
+    private boolean keeps() {
+        return !keepSent.isZero();
     }
 
     private Result publishBatch(int limit) {
@@ -180,7 +183,7 @@ public final class OutboxRelay implements AutoCloseable {
                 if (!there.isEmpty()) {
                     List<Long> done = List.copyOf(there);
                     LOG.log(Level.INFO, "Outbox rows already on Kafka, marked sent without republishing: " + done);
-                    store.markSent(c, done);
+                    store.markSent(c, done, keeps());
                     rows = rows.stream().filter(r -> !done.contains(r.id())).toList();
                     if (rows.isEmpty()) {
                         return new Result(done.size(), true);
@@ -207,7 +210,7 @@ public final class OutboxRelay implements AutoCloseable {
                 abort(p);
                 return new Result(0, false);
             }
-            store.markSent(c, ids);
+            store.markSent(c, ids, keeps());
             published.addAndGet(ids.size());
             return new Result(ids.size(), true);
         });

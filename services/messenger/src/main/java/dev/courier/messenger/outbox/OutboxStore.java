@@ -33,6 +33,7 @@ public final class OutboxStore {
             WHERE r.id = 1
             """;
     private static final String MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY (?)";
+    private static final String DELETE_SENT = "DELETE FROM outbox WHERE id = ANY (?)";
     // Oldest first along the primary key, so each round deletes from the front without a sent_at index.
     private static final String PRUNE = """
             DELETE FROM outbox WHERE id IN (
@@ -71,8 +72,9 @@ public final class OutboxStore {
         }
     }
 
-    void markSent(Connection c, List<Long> ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(MARK_SENT)) {
+    /** Marks published rows sent, kept for inspection, or deletes them when none are kept. */
+    void markSent(Connection c, List<Long> ids, boolean keep) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(keep ? MARK_SENT : DELETE_SENT)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.executeUpdate();
         }

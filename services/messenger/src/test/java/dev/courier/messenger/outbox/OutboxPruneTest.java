@@ -18,23 +18,50 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
-/** Published outbox rows are deleted once older than the configured time; the messages stay. */
+/**
+ * Published outbox rows are deleted: at once by default, or once older than a configured
+ * retention. The messages stay, and nothing is published twice on the way.
+ */
 class OutboxPruneTest {
 
     private static final String DB = "courier_messenger_prune";
+    private static final String DB_NOW = "courier_messenger_prune_now";
     private static Node node;
+    private static Node deleting;
 
     @BeforeAll
     static void start() throws Exception {
-        // A database of its own, so the count covers only this test's rows.
+        // Databases of their own, so the counts cover only these tests' rows.
         node = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DB),
                 "courier.messenger.outbox.keepsentseconds", "2"));
+        deleting = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DB_NOW),
+                "courier.messenger.outbox.keepsentseconds", "0"));
     }
 
     @AfterAll
     static void stop() {
         if (node != null) {
             node.stop();
+        }
+        if (deleting != null) {
+            deleting.stop();
+        }
+    }
+
+    @Test
+    void byDefaultAPublishedRowIsDeletedAtOnce() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        try (TopicReader topic = new TopicReader(Cluster.infra().kafkaBootstrap(), Topics.MESSAGES)) {
+            long id = alice.sendTo(deleting.http(), bob, "deleted when published").get("id").asLong();
+            assertThat(topic.await(r -> r.event().message().id() == id, 1, Duration.ofSeconds(30)), hasSize(1));
+            long end = System.currentTimeMillis() + 10_000;
+            while (count(DB_NOW, "SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(count(DB_NOW, "SELECT count(*) FROM outbox"), is(0L));
+            assertThat(count(DB_NOW, "SELECT count(*) FROM messages WHERE id = " + id), is(1L));
+            assertThat(topic.await(r -> r.event().message().id() == id, 2, Duration.ofSeconds(2)), hasSize(1));
         }
     }
 
@@ -47,21 +74,21 @@ class OutboxPruneTest {
             long second = alice.sendTo(node.http(), bob, "pruned later too").get("id").asLong();
             assertThat(topic.await(r -> r.event().message().id() == second, 1, Duration.ofSeconds(30)), hasSize(1));
             // Right after publishing, the rows are still there (marked sent).
-            assertThat(count("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"), is(2L));
+            assertThat(count(DB, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"), is(2L));
             long end = System.currentTimeMillis() + 40_000;
-            while (count("SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
+            while (count(DB, "SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
                 Thread.sleep(200);
             }
-            assertThat(count("SELECT count(*) FROM outbox"), is(0L));
-            assertThat(count("SELECT count(*) FROM messages WHERE id IN (" + first + ", " + second + ")"), is(2L));
+            assertThat(count(DB, "SELECT count(*) FROM outbox"), is(0L));
+            assertThat(count(DB, "SELECT count(*) FROM messages WHERE id IN (" + first + ", " + second + ")"), is(2L));
             // Nothing was published again on the way.
             assertThat(topic.await(r -> r.event().message().id() == first, 2, Duration.ofSeconds(2)), hasSize(1));
         }
     }
 
-    private static long count(String sql) throws Exception {
+    private static long count(String db, String sql) throws Exception {
         var e = Cluster.infra();
-        try (var c = java.sql.DriverManager.getConnection(Cluster.privateDatabase(DB) + "?currentSchema=messenger", e.dbUser(), e.dbPassword());
+        try (var c = java.sql.DriverManager.getConnection(Cluster.privateDatabase(db) + "?currentSchema=messenger", e.dbUser(), e.dbPassword());
                 PreparedStatement ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

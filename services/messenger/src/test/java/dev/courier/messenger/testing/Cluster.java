@@ -104,6 +104,8 @@ public final class Cluster {
         cfg.put("courier.auth.grpc", "127.0.0.1:" + authGrpcPort);
         cfg.put("courier.messenger.outbox.pollmillis", "100");
         cfg.put("courier.messenger.outbox.maxbackoffmillis", "1000");
+        // Tests look at the outbox rows their sends wrote, after the relay published them too.
+        cfg.put("courier.messenger.outbox.keepsentseconds", "3600");
         cfg.putAll(overrides);
         Config config = Configs.load(MessengerApp.class, cfg);
         MessengerApp app = MessengerApp.create(config);
