@@ -1,7 +1,6 @@
 package dev.courier.loadtest.delivery;
 
 import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,11 +108,11 @@ final class BenchSocket {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = new BufferedInputStream(s.getInputStream(), 4096);
-        String status = line(in);
+        String status = RawHttp.line(in);
         if (!status.startsWith("HTTP/1.1 101")) {
             throw new IOException("WebSocket upgrade of member " + member + " refused: " + status);
         }
-        while (!line(in).isEmpty()) {
+        while (!RawHttp.line(in).isEmpty()) {
             // headers of the 101: nothing to check beyond the status
         }
         return in;
@@ -278,18 +277,5 @@ final class BenchSocket {
         } catch (IOException ignored) {
             // already closed
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder(64);
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new EOFException("Connection closed during the WebSocket upgrade");
-            }
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -131,6 +131,11 @@ final class RawHttp implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    /** One header line of an HTTP/1.1 head, without its CRLF (also read by {@link BenchSocket}'s upgrade). */
+    static String line(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder(64);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {
