@@ -55,10 +55,7 @@ class OutboxPruneTest {
         try (TopicReader topic = new TopicReader(Cluster.infra().kafkaBootstrap(), Topics.MESSAGES)) {
             long id = alice.sendTo(deleting.http(), bob, "deleted when published").get("id").asLong();
             assertThat(topic.await(r -> r.event().message().id() == id, 1, Duration.ofSeconds(30)), hasSize(1));
-            long end = System.currentTimeMillis() + 10_000;
-            while (count(DB_NOW, "SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
-                Thread.sleep(50);
-            }
+            awaitEmptyOutbox(DB_NOW, Duration.ofSeconds(10));
             assertThat(count(DB_NOW, "SELECT count(*) FROM outbox"), is(0L));
             assertThat(count(DB_NOW, "SELECT count(*) FROM messages WHERE id = " + id), is(1L));
             assertThat(topic.await(r -> r.event().message().id() == id, 2, Duration.ofSeconds(2)), hasSize(1));
@@ -75,14 +72,19 @@ class OutboxPruneTest {
             assertThat(topic.await(r -> r.event().message().id() == second, 1, Duration.ofSeconds(30)), hasSize(1));
             // Right after publishing, the rows are still there (marked sent).
             assertThat(count(DB, "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"), is(2L));
-            long end = System.currentTimeMillis() + 40_000;
-            while (count(DB, "SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
-                Thread.sleep(200);
-            }
+            awaitEmptyOutbox(DB, Duration.ofSeconds(40));
             assertThat(count(DB, "SELECT count(*) FROM outbox"), is(0L));
             assertThat(count(DB, "SELECT count(*) FROM messages WHERE id IN (" + first + ", " + second + ")"), is(2L));
             // Nothing was published again on the way.
             assertThat(topic.await(r -> r.event().message().id() == first, 2, Duration.ofSeconds(2)), hasSize(1));
+        }
+    }
+
+    /** Waits (up to {@code limit}) for the outbox table to be empty; the caller asserts it is. */
+    private static void awaitEmptyOutbox(String db, Duration limit) throws Exception {
+        long end = System.currentTimeMillis() + limit.toMillis();
+        while (count(db, "SELECT count(*) FROM outbox") > 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
         }
     }
 
