@@ -63,7 +63,8 @@ public final class MessengerApp implements CourierApp {
                 ? new GrpcUserDirectory(UserDirectoryClient.fromConfig(config))
                 : new HttpUserDirectory(config.get("courier.auth.url").asString()
                         .orElseThrow(() -> new IllegalStateException("Neither courier.auth.grpc nor courier.auth.url is set")));
-        UserEventLog log = new UserEventLog(backing.db());
+        MessageStore messageStore = new MessageStore();
+        UserEventLog log = new UserEventLog(backing.db(), messageStore::createdEvents);
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),
                 Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
@@ -82,7 +83,6 @@ public final class MessengerApp implements CourierApp {
             signals.changed(appended);
         };
         ConversationStore conversations = new ConversationStore();
-        MessageStore messageStore = new MessageStore();
         this.processed = new ProcessedConsumer(backing.db(), messageStore, backing.kafka());
         Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
                 outbox, log, users, afterCommit);

@@ -1,5 +1,8 @@
 package dev.courier.messenger;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,6 +42,51 @@ class SyncTest {
         assertThat(rest.get("events").get(0).get("cursor").asLong(), is(3L));
         assertThat(rest.get("hasMore").asBoolean(), is(false));
         assertThat(bob.get(http, "/api/v1/sync?after=3").json().get("events").size(), is(0));
+    }
+
+    @Test
+    void aReplayedMessageShowsItAsItIsNowAndTheLogKeepsNoCopyPerMember() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        JsonNode first = alice.sendTo(http, bob, "first");
+        long chat = first.get("conversationId").asLong();
+        long kept = alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "k", "text", "kept")).json().get("id").asLong();
+        long edited = alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "e", "text", "draft")).json().get("id").asLong();
+        long removed = alice.post(http, "/api/v1/chats/" + chat + "/messages", Map.of("clientId", "r", "text", "secret")).json().get("id").asLong();
+        alice.call(http, "PATCH", "/api/v1/messages/" + edited, Map.of("text", "final"));
+        alice.call(http, "DELETE", "/api/v1/messages/" + removed, null);
+
+        JsonNode events = bob.get(http, "/api/v1/sync?after=0").json().get("events");
+        assertThat(events.size(), is(6));
+        for (int i = 0; i < 4; i++) {
+            assertThat(events.get(i).get("type").asText(), is("message.created"));
+            assertThat(events.get(i).get("conversationId").asLong(), is(chat));
+            assertThat(events.get(i).get("conversationKind").asText(), is("direct"));
+        }
+        assertThat(events.get(0).get("message").get("id").asLong(), is(first.get("id").asLong()));
+        assertThat(events.get(1).get("message").get("text").asText(), is("kept"));
+        assertThat(events.get(1).get("message").get("senderId").asLong(), is(alice.id()));
+        // Created as "draft", replayed as the message is now; the edit event follows at its cursor.
+        assertThat(events.get(2).get("message").get("text").asText(), is("final"));
+        assertThat(events.get(2).get("message").has("editedAt"), is(true));
+        // A deleted message's creation replays without its content.
+        assertThat(events.get(3).get("message").get("id").asLong(), is(removed));
+        assertThat(events.get(3).get("message").get("deleted").asBoolean(), is(true));
+        assertThat(events.get(3).get("message").has("text"), is(false));
+        assertThat(events.get(4).get("type").asText(), is("message.edited"));
+        assertThat(events.get(5).get("type").asText(), is("message.deleted"));
+
+        // Both members' creation rows name the message instead of holding a copy of it.
+        try (Connection c = Cluster.db(); PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE payload IS NULL AND message_id IS NOT NULL), count(*)
+                FROM user_events WHERE user_id = ANY (?)""")) {
+            ps.setArray(1, c.createArrayOf("bigint", new Object[] {alice.id(), bob.id()}));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1), is(8L));
+                assertThat(rs.getLong(2), is(12L));
+            }
+        }
     }
 
     @Test

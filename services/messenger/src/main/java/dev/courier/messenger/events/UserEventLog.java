@@ -22,28 +22,33 @@ import dev.courier.platform.http.Json;
  */
 public final class UserEventLog {
 
-    // One round trip: bump each user's cursor under its row lock and store the event at the new cursor.
-    private static final String APPEND = """
+    // One round trip: bump each user's cursor under its row lock and store the event at the new
+    // cursor, as its payload or (a message's creation) as the message's id.
+    private static final String APPEND_TO = """
             WITH cursors AS (
                 INSERT INTO user_cursors (user_id, last_cursor)
                 SELECT u, 1 FROM unnest(?::bigint[]) AS u ORDER BY u
                 ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + 1
                 RETURNING user_id, last_cursor
             ), events AS (
-                INSERT INTO user_events (user_id, cursor, payload) SELECT user_id, last_cursor, ? FROM cursors
+                INSERT INTO user_events (user_id, cursor, %s) SELECT user_id, last_cursor, ? FROM cursors
             )
             SELECT user_id, last_cursor FROM cursors ORDER BY user_id
             """;
+    private static final String APPEND = APPEND_TO.formatted("payload");
+    private static final String APPEND_MESSAGE_CREATED = APPEND_TO.formatted("message_id");
     private static final String EVENTS_AFTER = """
-            SELECT cursor, payload FROM user_events WHERE user_id = ? AND cursor > ? ORDER BY cursor LIMIT ?
+            SELECT cursor, payload, message_id FROM user_events WHERE user_id = ? AND cursor > ? ORDER BY cursor LIMIT ?
             """;
     private static final String LAST_CURSOR = "SELECT last_cursor FROM user_cursors WHERE user_id = ?";
     private static final String LAST_CURSORS = "SELECT user_id, last_cursor FROM user_cursors WHERE user_id = ANY (?)";
 
     private final Database db;
+    private final MessageCreatedEvents created;
 
-    public UserEventLog(Database db) {
+    public UserEventLog(Database db, MessageCreatedEvents created) {
         this.db = db;
+        this.created = created;
     }
 
     /**
@@ -55,21 +60,37 @@ public final class UserEventLog {
      */
     public Appended append(Connection c, Collection<Long> userIds, Map<String, Object> event) throws SQLException {
         byte[] payload = Json.write(event);
+        return append(c, APPEND, userIds, new String(payload, StandardCharsets.UTF_8), ps -> ps.setBytes(2, payload));
+    }
+
+    /**
+     * Appends a message's creation for each user, stored as a reference to the message; {@code json}
+     * is the event as the sockets are sent it now (a resume renders it again from the message).
+     */
+    public Appended appendMessageCreated(Connection c, Collection<Long> userIds, long messageId, String json) throws SQLException {
+        return append(c, APPEND_MESSAGE_CREATED, userIds, json, ps -> ps.setLong(2, messageId));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static Appended append(Connection c, String sql, Collection<Long> userIds, String json, Binder event) throws SQLException {
         List<Appended.Entry> entries = new ArrayList<>(userIds.size());
         if (userIds.isEmpty()) {
-            return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
+            return new Appended(json, entries);
         }
         Array ids = c.createArrayOf("bigint", new TreeSet<>(userIds).toArray());
-        try (PreparedStatement ps = c.prepareStatement(APPEND)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, ids);
-            ps.setBytes(2, payload);
+            event.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new Appended.Entry(rs.getLong(1), rs.getLong(2)));
                 }
             }
         }
-        return new Appended(new String(payload, StandardCharsets.UTF_8), entries);
+        return new Appended(json, entries);
     }
 
     /** Up to {@code limit} events of a user after {@code cursor}, oldest first, as JSON frames with their cursor. */
@@ -79,10 +100,26 @@ public final class UserEventLog {
                 ps.setLong(1, userId);
                 ps.setLong(2, cursor);
                 ps.setInt(3, limit);
-                List<Event> events = new ArrayList<>();
+                record Row(long cursor, byte[] payload, long messageId) {
+                }
+                List<Row> rows = new ArrayList<>();
+                List<Long> referenced = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        events.add(new Event(rs.getLong(1), withCursor(rs.getLong(1), rs.getBytes(2))));
+                        Row row = new Row(rs.getLong(1), rs.getBytes(2), rs.getLong(3));
+                        rows.add(row);
+                        if (row.payload() == null) {
+                            referenced.add(row.messageId());
+                        }
+                    }
+                }
+                Map<Long, String> rendered = referenced.isEmpty() ? Map.of() : created.render(c, referenced);
+                List<Event> events = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                    String json = row.payload() != null ? new String(row.payload(), StandardCharsets.UTF_8) : rendered.get(row.messageId());
+                    // Messages are never removed; a row naming none has nothing to say and is left out.
+                    if (json != null) {
+                        events.add(new Event(row.cursor(), withCursor(row.cursor(), json)));
                     }
                 }
                 return events;
@@ -119,11 +156,6 @@ public final class UserEventLog {
                 }
             }
         });
-    }
-
-    /** The stored object with {@code "cursor":N} spliced in first, without re-parsing it. */
-    private static String withCursor(long cursor, byte[] payload) {
-        return withCursor(cursor, new String(payload, StandardCharsets.UTF_8));
     }
 
     /** A stored event ({@link Appended#json()}) as the frame a socket is sent for {@code cursor}. */

@@ -8,12 +8,16 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import dev.courier.messenger.events.Events;
+import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.http.Json;
 
 /** The messages table. Methods run inside the caller's transaction or connection. */
@@ -36,6 +40,11 @@ public final class MessageStore {
     private static final String BEFORE = "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
     private static final String AFTER = "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?";
     private static final String PAGE = "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? AND NOT deleted ORDER BY id DESC OFFSET ? LIMIT ?";
+    private static final String CREATED_EVENTS = """
+            SELECT m.id, m.conversation_id, m.sender_id, m.client_id, m.text, m.ciphertext, m.nonce, m.envelopes::text AS envelopes,
+                   m.created_at, m.edited_at, m.deleted, m.processed_at, c.kind
+            FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ANY (?)
+            """;
     private static final String PROCESSED = "UPDATE messages SET processed_at = ? WHERE id = ? AND processed_at IS NULL";
 
     private static final TypeReference<Map<String, String>> ENVELOPES = new TypeReference<>() {
@@ -61,6 +70,27 @@ public final class MessageStore {
             ps.setString(2, clientId);
             return first(ps);
         }
+    }
+
+    /** The {@code message.created} event of a message, as sockets are sent it and the user event log replays it. */
+    public static String createdEvent(Message m, String conversationKind) {
+        return Json.writeString(Events.of(MessageEvent.CREATED, "conversationId", m.conversationId(),
+                "conversationKind", conversationKind, "message", m));
+    }
+
+    /** The user event log's {@link dev.courier.messenger.events.MessageCreatedEvents}: those events from the messages as they are now. */
+    public Map<Long, String> createdEvents(Connection c, Collection<Long> messageIds) throws SQLException {
+        Map<Long, String> events = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(CREATED_EVENTS)) {
+            ps.setArray(1, c.createArrayOf("bigint", messageIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Message m = map(rs, "");
+                    events.put(m.id(), createdEvent(m, rs.getString("kind")));
+                }
+            }
+        }
+        return events;
     }
 
     public Optional<Message> byId(Connection c, long id) throws SQLException {

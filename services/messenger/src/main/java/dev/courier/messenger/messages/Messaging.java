@@ -253,7 +253,10 @@ public final class Messaging {
     private Appended writeChange(Connection c, Conversation conv, String type, Message m, List<Long> members, long actor) throws SQLException {
         List<Long> recipients = members.stream().filter(u -> u != actor).toList();
         outbox.add(c, conv, type, m, recipients);
-        return log.append(c, members, Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m));
+        // A creation is logged by reference to the message; other changes carry the message as it was then.
+        return MessageEvent.CREATED.equals(type)
+                ? log.appendMessageCreated(c, members, m.id(), MessageStore.createdEvent(m, conv.kind()))
+                : log.append(c, members, Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m));
     }
 
     /** The chat's member ids, or 404 when the caller is not one of them. */

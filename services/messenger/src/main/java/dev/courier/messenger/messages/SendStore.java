@@ -1,6 +1,5 @@
 package dev.courier.messenger.messages;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +14,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import dev.courier.messenger.events.Appended;
-import dev.courier.messenger.events.Events;
 import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.http.ProblemException;
@@ -70,9 +68,9 @@ final class SendStore {
                 ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + excluded.last_cursor
                 RETURNING user_id, last_cursor
             ), events AS (
-                INSERT INTO user_events (user_id, cursor, payload)
-                SELECT e.user_id, c.last_cursor - e.back, convert_to((?::text[])[e.event], 'UTF8')
-                FROM unnest(?::bigint[], ?::bigint[], ?::int[]) AS e(user_id, back, event)
+                INSERT INTO user_events (user_id, cursor, message_id)
+                SELECT e.user_id, c.last_cursor - e.back, e.message_id
+                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS e(user_id, back, message_id)
                 JOIN cursors c ON c.user_id = e.user_id
             )
             SELECT user_id, last_cursor FROM cursors
@@ -235,8 +233,7 @@ final class SendStore {
             outboxIds[k] = cr.row().outboxId();
             outboxChats[k] = m.conversationId();
             outboxPayloads[k] = Json.writeString(event);
-            eventJson[k] = new String(Json.write(Events.of(MessageEvent.CREATED, "conversationId", m.conversationId(),
-                    "conversationKind", cr.kind(), "message", m)), StandardCharsets.UTF_8);
+            eventJson[k] = MessageStore.createdEvent(m, cr.kind());
             for (long u : cr.row().members()) {
                 perUser.computeIfAbsent(u, x -> new ArrayList<>()).add(k);
             }
@@ -246,14 +243,14 @@ final class SendStore {
         Long[] counts = perUser.values().stream().map(l -> (long) l.size()).toArray(Long[]::new);
         Long[] eventUser = new Long[events];
         Long[] eventBack = new Long[events];
-        Integer[] eventIndex = new Integer[events];
+        Long[] eventMessage = new Long[events];
         int e = 0;
         for (var entry : perUser.entrySet()) {
             List<Integer> ks = entry.getValue();
             for (int j = 0; j < ks.size(); j++) {
                 eventUser[e] = entry.getKey();
                 eventBack[e] = (long) (ks.size() - 1 - j);
-                eventIndex[e] = ks.get(j) + 1;
+                eventMessage[e] = created.get(ks.get(j)).row().message().id();
                 e++;
             }
         }
@@ -266,10 +263,9 @@ final class SendStore {
             ps.setArray(5, c.createArrayOf("text", outboxPayloads));
             ps.setArray(6, c.createArrayOf("bigint", users));
             ps.setArray(7, c.createArrayOf("bigint", counts));
-            ps.setArray(8, c.createArrayOf("text", eventJson));
-            ps.setArray(9, c.createArrayOf("bigint", eventUser));
-            ps.setArray(10, c.createArrayOf("bigint", eventBack));
-            ps.setArray(11, c.createArrayOf("int4", eventIndex));
+            ps.setArray(8, c.createArrayOf("bigint", eventUser));
+            ps.setArray(9, c.createArrayOf("bigint", eventBack));
+            ps.setArray(10, c.createArrayOf("bigint", eventMessage));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     lastCursor.put(rs.getLong(1), rs.getLong(2));

@@ -97,10 +97,9 @@ class GroupCommitTest {
             }
             assertThat(longs(c, "SELECT last_cursor FROM user_cursors WHERE user_id = ?", owner.id()), contains((long) cursors.size()));
             List<Long> ownerSharedEvents = longs(c, """
-                    SELECT (convert_from(payload, 'UTF8')::jsonb -> 'message' ->> 'id')::bigint FROM user_events
-                    WHERE user_id = ? AND convert_from(payload, 'UTF8')::jsonb ->> 'conversationId' = ?
-                    AND convert_from(payload, 'UTF8')::jsonb -> 'message' IS NOT NULL ORDER BY cursor""",
-                    owner.id(), Long.toString(shared));
+                    SELECT e.message_id FROM user_events e JOIN messages m ON m.id = e.message_id
+                    WHERE e.user_id = ? AND m.conversation_id = ? ORDER BY e.cursor""",
+                    owner.id(), shared);
             assertThat(ownerSharedEvents, is(sharedIds));
             for (TestUser s : senders) {
                 List<Long> own = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", s.id());
