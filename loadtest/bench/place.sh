@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Places the shared test stack (PostgreSQL and every backend, Redis, Kafka, the SMTP sink of
-# .courier/test) on INFRA_CPU: by default both cores ("0-1"), as for the pgbench reference. A server
+# Places the benchmarks' stack (PostgreSQL and every backend, Redis, Kafka, the SMTP sink of
+# BENCH_HOME, default .courier/bench) on INFRA_CPU: by default both cores ("0-1"), as for the pgbench reference. A server
 # JVM that started the stack itself would otherwise have handed its own pinning to PostgreSQL, Redis
 # and Kafka, and they would all share the server's one core (seen: sends/s fell by half, with
 # seconds-long stalls). INFRA_CPU=1 puts them beside the load generators instead; on this 2-core
@@ -10,7 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-home=$root/.courier/test
+home=${BENCH_HOME:-$root/.courier/bench}
 cpu=${INFRA_CPU:-0-1}
 pids=()
 pm=$(head -1 "$home/postgres/data/postmaster.pid" 2>/dev/null || true)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the system under test for the benchmarks in one JVM pinned to one core (SERVER_CPU, default 0):
-# auth on $1 and $2 messenger replicas on the next ports, on the shared test stack (.courier/test),
-# whose PostgreSQL, Redis and Kafka place.sh then frees to use both cores (INFRA_CPU) whoever started them.
+# auth on $1 and $2 messenger replicas on the next ports, on the benchmarks' own PostgreSQL, Redis and
+# Kafka (BENCH_HOME, default .courier/bench: apart from the test stack, whose database every test run
+# grows), which place.sh then frees to use both cores (INFRA_CPU) whoever started them.
 # Full GCs leave no dead filler in place (MarkSweepDeadRatio=0), so idle-memory.sh's live heap is
 # live objects only (the filler moved it by up to 1.7 KB per socket between runs).
 # JFR=1 records a profile to target/bench/server.jfr. Writes its pid to target/bench/stack.pid.
@@ -19,7 +20,7 @@ fi
 mkdir -p target/bench
 taskset -c "${SERVER_CPU:-0}" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx"$heap" -Xms"$heap" -XX:+UseSerialGC -XX:MarkSweepDeadRatio=0 \
   ${JFR:+-XX:StartFlightRecording=filename=target/bench/server.jfr,settings=profile} ${SERVER_JAVA_OPTS:-} \
-  -Dcourier.test.home="$root/.courier/test" \
+  -Dcourier.test.home="${BENCH_HOME:-$root/.courier/bench}" \
   -Djava.util.logging.config.file="$root/services/platform/src/test/resources/logging-test.properties" \
   -cp "target/test-classes:$(cat target/test-classpath.txt)" \
   dev.courier.loadtest.BenchStack "$port" "$messengers" > target/bench/stack.log 2>&1 &

@@ -3,6 +3,8 @@
 # each (medians are taken from these): the system under test pinned to SERVER_CPU (0) by stack.sh,
 # the load generators to LOADGEN_CPU (1). Needs a quiet machine, the modules installed
 # (./mvnw install -DskipTests -Dgatling.skip=true), wrk and pgbench (Debian). About 25 minutes.
+# The stack runs on its own PostgreSQL, Redis and Kafka in BENCH_HOME (.courier/bench); FRESH=1
+# deletes them first (reset.sh), so the run starts from empty databases (and signs its accounts up again).
 #   loadtest/bench/suite.sh              -> loadtest/target/bench/suite-<UTC time>/
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,7 @@ deliver() { # name, runs, extra args...
 }
 
 stop_stack
+[[ ${FRESH:-0} == 1 ]] && "$here/reset.sh"
 {
   stamp "stack: auth + 1 messenger"; "$here/stack.sh" 18081 1
   stamp "trivial GET"; RUNS=$runs "$here/trivial-get.sh" http://127.0.0.1:18082/health/live

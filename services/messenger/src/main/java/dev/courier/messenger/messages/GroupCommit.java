@@ -20,8 +20,13 @@ import dev.courier.platform.db.Database;
  * member) is answered alone without failing its group. When a group's transaction fails, its
  * sends are written again one by one, so one bad send cannot fail or mis-answer the others.
  *
- * <p>Committers are virtual threads started when sends arrive and ended when the queue is empty,
- * so there is nothing to stop.
+ * <p>A committer leaves queued sends into a chat another committer's group is writing for a later
+ * group: that group holds the chat's row lock until it commits, so taking them would only make
+ * this transaction wait for it (a convoy that was most of the send latency's tail).
+ *
+ * <p>Committers are virtual threads started when sends arrive and ended when the queue has nothing
+ * they may take, so there is nothing to stop; a committer always looks again after its commit, so
+ * sends left for a busy chat are taken by the committer that held it at the latest.
  */
 final class GroupCommit {
 
@@ -33,6 +38,8 @@ final class GroupCommit {
     private final int cap;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /** Chats of the groups being written now. */
+    private final Set<Long> busyChats = new HashSet<>();
     private int active;
 
     GroupCommit(Database db, SendStore store, int committers, int cap) {
@@ -74,11 +81,14 @@ final class GroupCommit {
 
     private void drain() {
         boolean idle = false;
+        Set<Long> chats = Set.of();
         try {
             while (true) {
                 List<Pending> group;
                 lock.lock();
                 try {
+                    busyChats.removeAll(chats);
+                    chats = Set.of();
                     group = take();
                     if (group.isEmpty()) {
                         // Under the lock: a send queued after this sees one committer fewer and starts one.
@@ -86,6 +96,11 @@ final class GroupCommit {
                         idle = true;
                         return;
                     }
+                    chats = new HashSet<>();
+                    for (Pending p : group) {
+                        chats.add(p.request().conversationId());
+                    }
+                    busyChats.addAll(chats);
                 } finally {
                     lock.unlock();
                 }
@@ -95,6 +110,7 @@ final class GroupCommit {
             if (!idle) {
                 lock.lock();
                 try {
+                    busyChats.removeAll(chats);
                     active--;
                 } finally {
                     lock.unlock();
@@ -104,8 +120,9 @@ final class GroupCommit {
     }
 
     /**
-     * Up to {@code cap} queued sends in queue order. A second send with a (sender, client id)
-     * already in the group stays queued for a later group, where it is answered as a retry.
+     * Up to {@code cap} queued sends in queue order, but none into a busy chat. A second send with a
+     * (sender, client id) already in the group stays queued for a later group, where it is answered
+     * as a retry.
      */
     private List<Pending> take() {
         List<Pending> group = new ArrayList<>();
@@ -113,6 +130,9 @@ final class GroupCommit {
         for (Iterator<Pending> it = queue.iterator(); it.hasNext() && group.size() < cap; ) {
             Pending p = it.next();
             SendStore.Request r = p.request();
+            if (busyChats.contains(r.conversationId())) {
+                continue;
+            }
             if (r.clientId() == null || keys.add(List.of(r.senderId(), r.clientId()))) {
                 group.add(p);
                 it.remove();
