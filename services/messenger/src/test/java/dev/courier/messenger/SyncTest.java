@@ -64,9 +64,11 @@ class SyncTest {
             assertThat(events.get(i).get("conversationKind").asText(), is("direct"));
         }
         assertThat(events.get(0).get("message").get("id").asLong(), is(first.get("id").asLong()));
+        assertThat(events.get(1).get("message").get("id").asLong(), is(kept));
         assertThat(events.get(1).get("message").get("text").asText(), is("kept"));
         assertThat(events.get(1).get("message").get("senderId").asLong(), is(alice.id()));
         // Created as "draft", replayed as the message is now; the edit event follows at its cursor.
+        assertThat(events.get(2).get("message").get("id").asLong(), is(edited));
         assertThat(events.get(2).get("message").get("text").asText(), is("final"));
         assertThat(events.get(2).get("message").has("editedAt"), is(true));
         // A deleted message's creation replays without its content.
