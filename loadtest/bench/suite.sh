@@ -27,9 +27,10 @@ deliver() { # name, runs, extra args...
   for i in $(seq "$n"); do
     local warmup=10; [[ $i == 1 ]] && warmup=30
     stamp "$name run $i"
-    "$here/run.sh" mode=deliver url=http://127.0.0.1:18082 auth=http://127.0.0.1:18081 rooms=100 members=10 \
+    "$here/cpu.sh" "$here/run.sh" mode=deliver url=http://127.0.0.1:18082 auth=http://127.0.0.1:18081 rooms=100 members=10 \
       rate=1 warmup=$warmup duration=60 out="$out/$name-$i" "$@" > "$out/$name-$i.log" 2>&1 || echo "run failed (see $out/$name-$i.log)"
     grep -vE '^\s*$' "$out/$name-$i/report.txt" 2>/dev/null | head -30 || tail -5 "$out/$name-$i.log"
+    grep -E '^cpu:' "$out/$name-$i.log" || true
   done
 }
 
