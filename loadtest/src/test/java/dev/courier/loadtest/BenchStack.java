@@ -1,5 +1,6 @@
 package dev.courier.loadtest;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +21,9 @@ import dev.courier.platform.server.Servers;
 
 /**
  * The system under test for the delivery benchmarks, in one JVM that can be pinned to a core with
- * {@code taskset}: auth and one or more messenger replicas on the shared test stack (left running).
- * Stats and notifier are left out on purpose: they consume the shared Kafka topic, which every
- * engineer's tests fill, and would spend the measured core on other people's backlog.
+ * {@code taskset}: auth and one or more messenger replicas on the benchmarks' own crash-safe
+ * PostgreSQL, Redis and Kafka ({@code -Dcourier.test.home}, left running). Stats and notifier are
+ * left out on purpose: they would spend the measured core on consuming the topic.
  *
  * <p>Usage: {@code BenchStack <authPort> [messengers=1]}: messengers listen on the next ports.
  * Prints the ports and {@code ready}, then runs until killed.
@@ -35,7 +36,11 @@ public final class BenchStack {
     public static void main(String[] args) throws InterruptedException {
         int authPort = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int messengers = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        Endpoints infra = LocalStack.shared();
+        // Crash-safe PostgreSQL (fsync, synchronous commit, full-page writes) and Redis with its
+        // append-only file, as production runs them: the sends figure is about durable sends, and
+        // the test stack's fsync=off makes every commit nearly free, for pgbench's one-row
+        // transactions most of all.
+        Endpoints infra = LocalStack.dev(Path.of(System.getProperty("courier.test.home", ".courier/bench"))).start();
         Map<String, String> common = new HashMap<>(infra.config());
         common.putAll(Target.LOAD_TEST_CONFIG);
         common.put("courier.auth.grpc.port", "0");
