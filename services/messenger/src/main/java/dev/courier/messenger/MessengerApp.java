@@ -1,6 +1,5 @@
 package dev.courier.messenger;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.helidon.config.Config;
@@ -29,6 +28,7 @@ import dev.courier.messenger.realtime.Presence;
 import dev.courier.messenger.realtime.WsEndpoint;
 import dev.courier.messenger.realtime.WsSettings;
 import dev.courier.messenger.outbox.OutboxStore;
+import dev.courier.messenger.outbox.RelaySettings;
 import dev.courier.messenger.users.GrpcUserDirectory;
 import dev.courier.messenger.users.HttpUserDirectory;
 import dev.courier.messenger.users.UserDirectory;
@@ -66,11 +66,7 @@ public final class MessengerApp implements CourierApp {
         MessageStore messageStore = new MessageStore();
         UserEventLog log = new UserEventLog(backing.db(), messageStore::createdEvents);
         OutboxStore outbox = new OutboxStore();
-        this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(),
-                Duration.ofMillis(messenger.get("outbox.pollmillis").asLong().orElse(500L)),
-                Duration.ofMillis(messenger.get("outbox.lingermillis").asLong().orElse(10L)),
-                Duration.ofMillis(messenger.get("outbox.maxbackoffmillis").asLong().orElse(5000L)),
-                Duration.ofSeconds(messenger.get("outbox.keepsentseconds").asLong().orElse(0L)));
+        this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(), RelaySettings.from(messenger.get("outbox")));
         this.signals = new Signals(backing.redis());
         this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
         Hub localSockets = hub;

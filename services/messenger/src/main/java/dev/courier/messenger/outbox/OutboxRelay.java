@@ -5,8 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +28,13 @@ import dev.courier.platform.kafka.KafkaSettings;
  *
  * <p>Each batch runs in one transaction that first takes a transaction-scoped advisory lock, so at
  * most one replica publishes at a time and rows are never published concurrently out of order.
+ * Under that lock a relay takes or renews the publishing role (a lease in {@code outbox_publisher}): the
+ * role stays with one replica while it keeps publishing, and all holders use one Kafka
+ * transactional id per database. A replica that takes the role over starts a fresh producer under
+ * that id, which fences the previous holder's: a holder that died in the middle of a Kafka
+ * transaction has it aborted then (read_committed consumers of its partitions wait for the lease
+ * to run out, not for the broker's transaction timeout), and one that was only paused can no longer
+ * commit rows the next holder publishes again.
  * Rows are sent in id order through an idempotent, transactional producer (ordering per key
  * survives retries; a batch is visible to read_committed consumers entirely or not at all), and
  * marked sent only after the Kafka transaction committed. Rows are flagged as attempted (in a
@@ -51,6 +60,10 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration maxBackoff;
     private final Duration keepSent;
     private final Duration linger;
+    private final Duration lease;
+    /** Who this relay is in {@code outbox_publisher.holder}: the pod (host) name and a random suffix. */
+    private final String holder;
+    private String transactionalId;
     private long lastPrune;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
@@ -58,20 +71,23 @@ public final class OutboxRelay implements AutoCloseable {
     private Thread thread;
     private Producer<String, byte[]> producer;
 
-    /**
-     * {@code linger}: how long a woken relay waits for more commits before publishing;
-     * {@code keepSent}: how long published rows stay in the table (for inspection) before they are pruned.
-     */
-    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, Duration poll, Duration linger, Duration maxBackoff,
-                       Duration keepSent) {
+    public OutboxRelay(Database db, OutboxStore store, KafkaSettings kafka, RelaySettings settings) {
         this.db = db;
         this.store = store;
         this.kafka = kafka;
         this.reconciler = new Reconciler(kafka);
-        this.poll = poll;
-        this.maxBackoff = maxBackoff;
-        this.keepSent = keepSent;
-        this.linger = linger;
+        this.poll = settings.poll();
+        this.maxBackoff = settings.maxBackoff();
+        this.keepSent = settings.keepSent();
+        this.linger = settings.linger();
+        this.lease = settings.lease();
+        String host = System.getenv().getOrDefault("HOSTNAME", "messenger");
+        this.holder = host + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The Kafka transactional id of every publisher of the database whose publisher id this is. */
+    static String transactionalId(String publisherId) {
+        return "courier-messenger-outbox-" + publisherId;
     }
 
     public void start() {
@@ -173,6 +189,21 @@ public final class OutboxRelay implements AutoCloseable {
                     return new Result(0, true);
                 }
             }
+            Optional<OutboxStore.Role> role = store.takeRole(c, holder, lease);
+            if (role.isEmpty()) {
+                // Another replica publishes; a producer of ours is (or will be) fenced by its.
+                resetProducer();
+                return new Result(0, true);
+            }
+            if (role.get().taken()) {
+                LOG.log(Level.INFO, "Outbox relay " + holder + " took the publishing role");
+                transactionalId = transactionalId(role.get().publisherId());
+                // Started afresh under the shared id, before anything else: that fences the previous
+                // holder's producer and ends its open transaction, so the topic's tail is settled
+                // before the attempted rows are looked for on it.
+                resetProducer();
+                producer();
+            }
             List<OutboxStore.Row> rows = store.pending(c, limit);
             if (rows.isEmpty()) {
                 return new Result(0, true);
@@ -247,8 +278,9 @@ public final class OutboxRelay implements AutoCloseable {
     private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
             Properties props = kafka.producer("courier-messenger-outbox");
-            // Unique per instance: the advisory lock, not fencing, decides which replica publishes.
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "courier-messenger-outbox-" + java.util.UUID.randomUUID());
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            // The broker aborts a transaction left open this long; a dead holder's is aborted
+            // sooner, when the next holder's producer starts under the same id.
             props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
             // Fail a batch within seconds when Kafka is away; the rows simply wait for the next try.
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
@@ -298,7 +330,10 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Stops after the batch in flight; rows not yet published wait in the table for any replica. */
+    /**
+     * Stops after the batch in flight and hands the publishing role back, so another replica takes
+     * it at its next poll; rows not yet published wait in the table for it.
+     */
     @Override
     public void close() {
         running = false;
@@ -309,6 +344,14 @@ public final class OutboxRelay implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            db.withConnection(c -> {
+                store.releaseRole(c, holder);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Could not hand the publishing role back; it passes on when its lease runs out: " + e);
         }
         resetProducer();
     }

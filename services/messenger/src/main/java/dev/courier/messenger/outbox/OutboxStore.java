@@ -4,9 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.courier.messenger.conversations.Conversation;
 import dev.courier.messenger.messages.Message;
@@ -39,6 +41,18 @@ public final class OutboxStore {
             DELETE FROM outbox WHERE id IN (
                 SELECT id FROM outbox WHERE sent_at < now() - make_interval(secs => ?) ORDER BY id LIMIT ?)
             """;
+
+    // Under the relay's advisory lock (no other relay runs it concurrently): the role stays with its
+    // holder while the lease lasts and goes to whoever asks once it has run out. Returns nothing
+    // when another replica holds it, else who held it before and the database's publisher id.
+    private static final String TAKE_ROLE = """
+            UPDATE outbox_publisher r SET holder = ?, held_until = now() + make_interval(secs => ?)
+            FROM outbox_publisher before
+            WHERE r.id = 1 AND before.id = 1
+              AND (before.holder IS NULL OR before.holder = ? OR before.held_until < now())
+            RETURNING before.holder, r.publisher_id
+            """;
+    private static final String RELEASE_ROLE = "UPDATE outbox_publisher SET held_until = now() WHERE id = 1 AND holder = ?";
 
     /** Adds the Kafka event of a message change; the event id is the outbox row's id, prefixed by the type. */
     public MessageEvent add(Connection c, Conversation conversation, String type, Message message, List<Long> recipientIds) throws SQLException {
@@ -94,6 +108,32 @@ public final class OutboxStore {
         }
     }
 
+    /**
+     * Takes or renews the publishing role for {@code holder} unless another holder's lease is still
+     * running; empty when it is.
+     */
+    Optional<Role> takeRole(Connection c, String holder, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TAKE_ROLE)) {
+            ps.setString(1, holder);
+            ps.setDouble(2, lease.toMillis() / 1000.0);
+            ps.setString(3, holder);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Role(!holder.equals(rs.getString(1)), rs.getString(2)));
+            }
+        }
+    }
+
+    /** Ends {@code holder}'s lease now, so another replica takes the role at its next poll. */
+    void releaseRole(Connection c, String holder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RELEASE_ROLE)) {
+            ps.setString(1, holder);
+            ps.executeUpdate();
+        }
+    }
+
     /** Deletes up to {@code limit} rows sent longer than {@code keptSeconds} ago; returns how many. */
     int prune(Connection c, long keptSeconds, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
@@ -101,6 +141,13 @@ public final class OutboxStore {
             ps.setInt(2, limit);
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * The publishing role as just taken or renewed: {@code taken} when it came from another holder
+     * (or none); {@code publisherId} names this database's publisher on Kafka.
+     */
+    record Role(boolean taken, String publisherId) {
     }
 
     /** A pending row; {@code attempted} when an earlier publish may have reached Kafka. */
