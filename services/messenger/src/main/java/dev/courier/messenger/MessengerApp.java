@@ -12,6 +12,7 @@ import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
 import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
+import dev.courier.messenger.events.EventLogPruner;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.events.SyncHttp;
 import dev.courier.messenger.events.UserEventLog;
@@ -43,6 +44,7 @@ public final class MessengerApp implements CourierApp {
 
     private final Backing backing;
     private final OutboxRelay relay;
+    private final EventLogPruner pruner;
     private final Signals signals;
     private final MessagesHttp messagesHttp;
     private final SeedHttp seedHttp;
@@ -65,6 +67,7 @@ public final class MessengerApp implements CourierApp {
                         .orElseThrow(() -> new IllegalStateException("Neither courier.auth.grpc nor courier.auth.url is set")));
         MessageStore messageStore = new MessageStore();
         UserEventLog log = new UserEventLog(backing.db(), messageStore::createdEvents);
+        this.pruner = new EventLogPruner(backing.db(), EventLogPruner.Settings.from(messenger.get("events")));
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(), RelaySettings.from(messenger.get("outbox")));
         this.signals = new Signals(backing.redis());
@@ -132,6 +135,7 @@ public final class MessengerApp implements CourierApp {
         relay.start();
         processed.start();
         hub.start();
+        pruner.start();
     }
 
     /** Tells every socket to reconnect (with its cursor) and refuses new ones; then the node can stop. */
@@ -153,6 +157,7 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void close() {
         hub.close();
+        pruner.close();
         processed.close();
         relay.close();
         signals.close();

@@ -93,7 +93,11 @@ public final class UserEventLog {
         return new Appended(json, entries);
     }
 
-    /** Up to {@code limit} events of a user after {@code cursor}, oldest first, as JSON frames with their cursor. */
+    /**
+     * Up to {@code limit} events of a user after {@code cursor}, oldest first, as JSON frames with
+     * their cursor. When events after {@code cursor} have been pruned, the first is a
+     * {@code resync} event (one more than {@code limit} then), at the last cursor that is gone.
+     */
     public List<Event> after(long userId, long cursor, int limit) {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(EVENTS_AFTER)) {
@@ -114,7 +118,13 @@ public final class UserEventLog {
                     }
                 }
                 Map<Long, String> rendered = referenced.isEmpty() ? Map.of() : created.render(c, referenced);
-                List<Event> events = new ArrayList<>(rows.size());
+                List<Event> events = new ArrayList<>(rows.size() + 1);
+                // Cursors are dense, so a first row past cursor + 1 means the events in between
+                // were pruned (EventLogPruner): say so, at the last cursor that is gone.
+                if (!rows.isEmpty() && rows.get(0).cursor() > cursor + 1) {
+                    long gone = rows.get(0).cursor() - 1;
+                    events.add(new Event(gone, withCursor(gone, "{\"type\":\"resync\",\"missedAfter\":" + cursor + "}")));
+                }
                 for (Row row : rows) {
                     String json = row.payload() != null ? new String(row.payload(), StandardCharsets.UTF_8) : rendered.get(row.messageId());
                     // Messages are never removed; a row naming none has nothing to say and is left out.

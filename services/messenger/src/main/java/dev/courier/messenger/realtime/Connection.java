@@ -691,7 +691,7 @@ final class Connection implements WsListener {
                     out.text(e.json());
                     lastSent = e.cursor();
                 }
-                if (events.size() == PAGE) {
+                if (events.size() >= PAGE) {
                     pullWanted = true;
                 }
                 continue;
