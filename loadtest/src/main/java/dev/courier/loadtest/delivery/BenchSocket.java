@@ -32,10 +32,11 @@ final class BenchSocket {
     private static final byte[] ERROR = "\"type\":\"error\"".getBytes(StandardCharsets.US_ASCII);
 
     interface Sink {
-        void delivered(long latencyNanos, int sender, int receiver, boolean crossReplica);
+        /** {@code sentNanos}: the sender's {@link System#nanoTime()} when it sent the message. */
+        void delivered(long sentNanos, long latencyNanos, int sender, int receiver, boolean crossReplica);
 
         /** The server acknowledged a send made over this socket (after its commit). */
-        void acknowledged(long latencyNanos);
+        void acknowledged(long sentNanos, long latencyNanos);
 
         void failed(String frame);
     }
@@ -183,9 +184,9 @@ final class BenchSocket {
                 continue;
             }
             if (ack && sender == member) {
-                sink.acknowledged(now - sentNanos);
+                sink.acknowledged(sentNanos, now - sentNanos);
             } else if (!ack && sender != member) {
-                sink.delivered(now - sentNanos, sender, member, replicaOfMember[sender] != replica);
+                sink.delivered(sentNanos, now - sentNanos, sender, member, replicaOfMember[sender] != replica);
             }
         }
     }

@@ -49,6 +49,13 @@ public final class DeliveryBench {
     private final Recorder sendLatency = new Recorder(MAX_NANOS, 3);
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    // Delivered-% by send time: sends made inside the measured window (acknowledged by the end of
+    // the drain after it) against their deliveries, so the window's edges cannot move it.
+    private volatile long windowFrom = Long.MAX_VALUE;
+    private volatile long windowTo = Long.MAX_VALUE;
+    private final AtomicLong sentInWindow = new AtomicLong();
+    private final AtomicLong deliveredInWindow = new AtomicLong();
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final AtomicLong sendErrors = new AtomicLong();
     private volatile List<BenchSocket> memberSockets = List.of();
     /** Each socket's reading thread. */
@@ -148,6 +155,8 @@ public final class DeliveryBench {
             long start = System.nanoTime();
             long measureFrom = start + TimeUnit.SECONDS.toNanos(o.warmup());
             long end = measureFrom + TimeUnit.SECONDS.toNanos(o.duration());
+            windowFrom = measureFrom;
+            windowTo = end;
             long deliveredAtStart = 0;
             long sentAtStart = 0;
             boolean measuring = false;
@@ -178,6 +187,13 @@ public final class DeliveryBench {
             running.set(false);
             long deliveredCount = delivered.get() - deliveredAtStart;
             long sentCount = sent.get() - sentAtStart;
+            if (o.mode().equals("deliver")) {
+                // The window's last sends are still being acknowledged and delivered.
+                long drainUntil = System.nanoTime() + DRAIN_NANOS;
+                while (System.nanoTime() < drainUntil && deliveredInWindow.get() < sentInWindow.get() * (o.members() - 1L)) {
+                    Thread.sleep(50);
+                }
+            }
             report(total, totalCross, totalSend, perSecond, sentCount, deliveredCount, sockets.size());
         }
         for (BenchSocket s : sockets) {
@@ -223,6 +239,7 @@ public final class DeliveryBench {
             }
             sendLatency.recordValue(Math.min(System.nanoTime() - t, MAX_NANOS));
             sent.incrementAndGet();
+            countIfInWindow(t, sentInWindow);
         } catch (IOException | RuntimeException e) {
             if (sendErrors.incrementAndGet() <= 5) {
                 System.err.println("send failed: " + e.getMessage());
@@ -243,14 +260,15 @@ public final class DeliveryBench {
                 int replica = (m * perUser + k) % o.wsUrls().size();
                 BenchSocket socket = new BenchSocket(m, replica, replicaOfMember, new BenchSocket.Sink() {
                     @Override
-                    public void delivered(long latencyNanos, int sender, int receiver, boolean crossReplica) {
-                        DeliveryBench.this.delivered(latencyNanos, sender, receiver, crossReplica);
+                    public void delivered(long sentNanos, long latencyNanos, int sender, int receiver, boolean crossReplica) {
+                        DeliveryBench.this.delivered(sentNanos, latencyNanos, crossReplica);
                     }
 
                     @Override
-                    public void acknowledged(long latencyNanos) {
+                    public void acknowledged(long sentNanos, long latencyNanos) {
                         sendLatency.recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
                         sent.incrementAndGet();
+                        countIfInWindow(sentNanos, sentInWindow);
                     }
 
                     @Override
@@ -273,9 +291,16 @@ public final class DeliveryBench {
         return sockets;
     }
 
-    private void delivered(long latencyNanos, int sender, int receiver, boolean cross) {
+    private void delivered(long sentNanos, long latencyNanos, boolean cross) {
         (cross ? crossReplica : sameReplica).recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
         delivered.incrementAndGet();
+        countIfInWindow(sentNanos, deliveredInWindow);
+    }
+
+    private void countIfInWindow(long sentAtNanos, AtomicLong counter) {
+        if (sentAtNanos - windowFrom >= 0 && sentAtNanos - windowTo < 0) {
+            counter.incrementAndGet();
+        }
     }
 
     /** Opens rooms x members x socketsPerUser sockets and holds them idle for the duration. */
@@ -298,15 +323,17 @@ public final class DeliveryBench {
                         long sentCount, long deliveredCount, int sockets) throws Exception {
         Histogram all = same.copy();
         all.add(cross);
-        long expected = sentCount * (o.members() - 1L);
+        long expected = sentInWindow.get() * (o.members() - 1L);
+        long deliveredOfWindow = deliveredInWindow.get();
         StringBuilder r = new StringBuilder();
         r.append(String.format("mode=%s sendVia=%s rooms=%d members=%d rate=%.2f/s/member senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
                 o.mode(), o.sendVia(), o.rooms(), o.members(), o.rate(), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
         r.append(String.format("sends: %d (%.1f/s), errors %d; send acknowledged (HTTP 2xx or ws ack) latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
                 sentCount, sentCount / (double) o.duration(), sendErrors.get(), ms(send, 50), ms(send, 90), ms(send, 99), ms(send, 99.9), send.getMaxValue() / 1e6));
         if (o.mode().equals("deliver")) {
-            r.append(String.format("deliveries: %d (%.1f/s) of %d expected (%.3f%%)%n", deliveredCount, deliveredCount / (double) o.duration(),
-                    expected, expected == 0 ? 0 : 100.0 * deliveredCount / expected));
+            r.append(String.format("deliveries: %d (%.1f/s); of the window's %d sends' %d deliveries, %d arrived (%.3f%%)%n",
+                    deliveredCount, deliveredCount / (double) o.duration(), sentInWindow.get(), expected, deliveredOfWindow,
+                    expected == 0 ? 0 : 100.0 * deliveredOfWindow / expected));
             r.append(line("send->deliver all", all));
             if (o.wsUrls().size() > 1) {
                 r.append(line("send->deliver same replica", same));
