@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * read_committed consumer (stats, notifier) stops at it until it ends. The replica that takes the
  * publishing role over fences the dead one: its transaction is aborted, its records are never
  * delivered, it can no longer commit, and consumers get the next messages without waiting out its
- * transaction timeout.
+ * transaction timeout. A replica that stops hands the role back, so the next publishes at once.
  */
 class RelayTakeoverTest {
 
@@ -92,6 +92,37 @@ class RelayTakeoverTest {
                 assertThat(topic.await(r -> DEAD.equals(r.key()), 1, Duration.ofSeconds(2)), empty());
             } finally {
                 dead.close(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    @Test
+    void aReplicaThatStopsHandsThePublishingRoleOverAtOnce() throws Exception {
+        // Leases far longer than the test waits: only the hand-over can let the second replica publish in time.
+        String database = "courier_messenger_handover";
+        Map<String, String> config = Map.of("courier.db.url", Cluster.privateDatabase(database),
+                "courier.messenger.outbox.leasemillis", "60000");
+        Cluster.Node first = Cluster.startMessenger(config);
+        Cluster.Node second = null;
+        try {
+            TestUser alice = Cluster.user();
+            TestUser bob = Cluster.user();
+            try (TopicReader topic = new TopicReader(Cluster.infra().kafkaBootstrap(), Topics.MESSAGES)) {
+                long before = alice.sendTo(first.http(), bob, "published by the first").get("id").asLong();
+                assertThat(topic.await(r -> r.event().message().id() == before, 1, Duration.ofSeconds(30)), hasSize(1));
+                second = Cluster.startMessenger(config);
+                first.stop();
+                first = null;
+                long after = alice.sendTo(second.http(), bob, "published by the second").get("id").asLong();
+                assertThat("published by the second replica without waiting out the first one's lease",
+                        topic.await(r -> r.event().message().id() == after, 1, Duration.ofSeconds(15)), hasSize(1));
+            }
+        } finally {
+            if (first != null) {
+                first.stop();
+            }
+            if (second != null) {
+                second.stop();
             }
         }
     }
