@@ -13,7 +13,9 @@ import dev.courier.platform.db.Database;
 
 /**
  * Keeps the per-user event log bounded: every {@code every}, the events of each user older than
- * that user's newest {@code keep} are deleted, a thousand users per transaction. A socket or a
+ * that user's newest {@code keep} are deleted, a thousand users and at most ten thousand rows per
+ * transaction (the first pass over a log that was never pruned deletes its whole backlog: 5.2
+ * million rows of the benchmark database, so a large pass goes as many short transactions). A socket or a
  * sync that resumes from a cursor before what is left is told so by a {@code resync} event
  * ({@link UserEventLog#after}) and reloads its chats and history. Without it the log grows by one
  * row per member of every chat for every message, forever.
@@ -25,12 +27,14 @@ public final class EventLogPruner implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EventLogPruner.class.getName());
     private static final int USERS_PER_ROUND = 1_000;
+    private static final int ROWS_PER_ROUND = 10_000;
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('courier-messenger-event-log-prune'))";
     private static final String USERS = "SELECT user_id FROM user_cursors WHERE user_id > ? ORDER BY user_id LIMIT ?";
-    // Along the primary key: for each user, its rows up to last_cursor - keep.
+    // Along the primary key: for each user, its rows up to last_cursor - keep, at most a round's worth.
     private static final String PRUNE = """
-            DELETE FROM user_events e USING user_cursors c
-            WHERE c.user_id = ANY (?) AND e.user_id = c.user_id AND e.cursor <= c.last_cursor - ?
+            DELETE FROM user_events WHERE (user_id, cursor) IN (
+                SELECT e.user_id, e.cursor FROM user_cursors c JOIN user_events e ON e.user_id = c.user_id
+                WHERE c.user_id = ANY (?) AND e.cursor <= c.last_cursor - ? LIMIT ?)
             """;
 
     /** Events kept per user and how often the log is pruned; {@code keep} 0 turns pruning off. */
@@ -105,7 +109,13 @@ public final class EventLogPruner implements AutoCloseable {
                 try (PreparedStatement ps = c.prepareStatement(PRUNE)) {
                     ps.setArray(1, c.createArrayOf("bigint", users.toArray()));
                     ps.setLong(2, settings.keep());
-                    return new Round(users.get(users.size() - 1), ps.executeUpdate(), users.size() < USERS_PER_ROUND);
+                    ps.setInt(3, ROWS_PER_ROUND);
+                    int rows = ps.executeUpdate();
+                    if (rows >= ROWS_PER_ROUND) {
+                        // More of these users' backlog is left: the same users again.
+                        return new Round(from, rows, false);
+                    }
+                    return new Round(users.get(users.size() - 1), rows, users.size() < USERS_PER_ROUND);
                 }
             });
             if (round == null) {
