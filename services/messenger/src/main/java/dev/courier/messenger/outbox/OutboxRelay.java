@@ -191,7 +191,7 @@ public final class OutboxRelay implements AutoCloseable {
             }
             Optional<OutboxStore.Role> role = store.takeRole(c, holder, lease);
             if (role.isEmpty()) {
-                // Another replica publishes; a producer of ours is (or will be) fenced by its.
+                // Another replica publishes; a producer of ours is (or will be) fenced by the holder's.
                 resetProducer();
                 return new Result(0, true);
             }
