@@ -3,14 +3,13 @@ package dev.courier.messenger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.WsTestClient;
 import dev.courier.platform.http.Json;
@@ -26,21 +25,10 @@ import static org.hamcrest.Matchers.is;
  */
 class EventLogRetentionTest {
 
-    private static Cluster.Node node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // A database of its own: pruning to three events per user would empty every other test's logs.
-        node = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase("courier_messenger_retention"),
-                "courier.messenger.events.keep", "3", "courier.messenger.events.pruneeverymillis", "200"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
+    // A database of its own: pruning to three events per user would empty every other test's logs.
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.onDatabase("courier_messenger_retention",
+            "courier.messenger.events.keep", "3", "courier.messenger.events.pruneeverymillis", "200");
 
     @Test
     void eventsOlderThanTheNewestKeptAreDeletedAndAResumeFromBeforeThemIsToldToResync() throws Exception {

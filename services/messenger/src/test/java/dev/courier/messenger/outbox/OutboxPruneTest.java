@@ -2,14 +2,12 @@ package dev.courier.messenger.outbox;
 
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
-import dev.courier.messenger.testing.Cluster.Node;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.TopicReader;
 import dev.courier.platform.events.Topics;
@@ -26,27 +24,11 @@ class OutboxPruneTest {
 
     private static final String DB = "courier_messenger_prune";
     private static final String DB_NOW = "courier_messenger_prune_now";
-    private static Node node;
-    private static Node deleting;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // Databases of their own, so the counts cover only these tests' rows.
-        node = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DB),
-                "courier.messenger.outbox.keepsentseconds", "2"));
-        deleting = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DB_NOW),
-                "courier.messenger.outbox.keepsentseconds", "0"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.stop();
-        }
-        if (deleting != null) {
-            deleting.stop();
-        }
-    }
+    // Databases of their own, so the counts cover only these tests' rows.
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.onDatabase(DB, "courier.messenger.outbox.keepsentseconds", "2");
+    @RegisterExtension
+    static final OwnMessenger deleting = OwnMessenger.onDatabase(DB_NOW, "courier.messenger.outbox.keepsentseconds", "0");
 
     @Test
     void byDefaultAPublishedRowIsDeletedAtOnce() throws Exception {

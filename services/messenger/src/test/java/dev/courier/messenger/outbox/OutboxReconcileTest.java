@@ -4,8 +4,10 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.TopicReader;
 import dev.courier.platform.events.Topics;
@@ -20,20 +22,9 @@ import static org.hamcrest.Matchers.is;
  */
 class OutboxReconcileTest {
 
-    private static Cluster.Node node;
-
-    @org.junit.jupiter.api.BeforeAll
-    static void start() throws Exception {
-        // A database of its own: no other instance's relay may touch the row this test rewinds.
-        node = Cluster.startMessenger(java.util.Map.of("courier.db.url", Cluster.privateDatabase("courier_messenger_reconcile")));
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
+    // A database of its own: no other instance's relay may touch the row this test rewinds.
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.onDatabase("courier_messenger_reconcile");
 
     @Test
     void aRowPublishedButNotMarkedBeforeACrashIsNotPublishedTwice() throws Exception {

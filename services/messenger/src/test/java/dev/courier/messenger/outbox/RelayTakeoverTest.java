@@ -13,11 +13,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.TopicReader;
 import dev.courier.platform.events.Topics;
@@ -40,20 +40,9 @@ class RelayTakeoverTest {
 
     private static final String DATABASE = "courier_messenger_takeover";
     private static final String DEAD = "killed-relay/0";
-    private static Cluster.Node node;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // A database of its own: the publishing role this test hands to a dead relay is only this node's.
-        node = Cluster.startMessenger(Map.of("courier.db.url", Cluster.privateDatabase(DATABASE)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
+    // A database of its own: the publishing role this test hands to a dead relay is only this node's.
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.onDatabase(DATABASE);
 
     @Test
     void aRelayThatDiedInTheMiddleOfAKafkaTransactionIsFencedAndHoldsNoConsumerBack() throws Exception {

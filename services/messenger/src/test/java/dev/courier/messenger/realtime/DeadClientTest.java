@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.WsTestClient;
 
@@ -22,18 +22,9 @@ import static org.hamcrest.Matchers.is;
 /** Heartbeats: a client that stops answering is disconnected and goes offline for everyone. */
 class DeadClientTest {
 
-    private static Cluster.Node node;
-
-    @BeforeAll
-    static void start() {
-        node = Cluster.startMessenger(Map.of("courier.messenger.ws.heartbeatmillis", "200",
-                "courier.messenger.ws.sweepmillis", "200", "courier.messenger.ws.deadaftermillis", "1500"));
-    }
-
-    @AfterAll
-    static void stop() {
-        node.stop();
-    }
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.with("courier.messenger.ws.heartbeatmillis", "200",
+            "courier.messenger.ws.sweepmillis", "200", "courier.messenger.ws.deadaftermillis", "1500");
 
     @Test
     void aSilentSocketIsClosedAndItsUserGoesOfflineWhileALiveOneStays() throws Exception {

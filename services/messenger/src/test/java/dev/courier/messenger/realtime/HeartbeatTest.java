@@ -11,11 +11,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.platform.http.Json;
 
@@ -26,18 +26,9 @@ import static org.hamcrest.Matchers.is;
 /** Idle sockets: no thread of their own waits for them, yet they keep getting heartbeats and messages. */
 class HeartbeatTest {
 
-    private static Cluster.Node node;
-
-    @BeforeAll
-    static void start() {
-        node = Cluster.startMessenger(Map.of("courier.messenger.ws.heartbeatmillis", "200",
-                "courier.messenger.ws.sweepmillis", "300", "courier.messenger.ws.deadaftermillis", "2000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        node.stop();
-    }
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.with("courier.messenger.ws.heartbeatmillis", "200",
+            "courier.messenger.ws.sweepmillis", "300", "courier.messenger.ws.deadaftermillis", "2000");
 
     /** Counts pings (answered by the JDK client) and collects text frames. */
     private static final class Client implements WebSocket.Listener {

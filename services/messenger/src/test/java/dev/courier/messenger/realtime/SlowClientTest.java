@@ -18,11 +18,11 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.courier.messenger.testing.Cluster;
+import dev.courier.messenger.testing.OwnMessenger;
 import dev.courier.messenger.testing.TestUser;
 import dev.courier.messenger.testing.WsTestClient;
 import dev.courier.platform.http.Json;
@@ -44,23 +44,12 @@ class SlowClientTest {
     /** Each message carries close to the largest payload allowed, so a few fill the buffers. */
     private static final int CIPHERTEXT = 48 * 1024;
 
-    private static Cluster.Node node;
-
-    @BeforeAll
-    static void start() {
-        // Silence alone must not close the socket here: only the stuck send may.
-        node = Cluster.startMessenger(Map.of(
-                "courier.messenger.ws.stucksendmillis", Long.toString(STUCK_MILLIS),
-                "courier.messenger.ws.sweepmillis", Long.toString(SWEEP_MILLIS),
-                "courier.messenger.ws.deadaftermillis", "300000"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.stop();
-        }
-    }
+    // Silence alone must not close the socket here: only the stuck send may.
+    @RegisterExtension
+    static final OwnMessenger node = OwnMessenger.with(
+            "courier.messenger.ws.stucksendmillis", Long.toString(STUCK_MILLIS),
+            "courier.messenger.ws.sweepmillis", Long.toString(SWEEP_MILLIS),
+            "courier.messenger.ws.deadaftermillis", "300000");
 
     @Test
     void aClientThatStopsReadingIsDroppedOthersKeepReceivingAndItsResumeMissesNothing() throws Exception {
