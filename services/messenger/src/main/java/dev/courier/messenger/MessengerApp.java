@@ -15,7 +15,7 @@ import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.EventLogPruner;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.events.SyncHttp;
-import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.events.EventStream;
 import dev.courier.messenger.messages.ChatListStore;
 import dev.courier.messenger.messages.MessageStore;
 import dev.courier.messenger.messages.MessagesHttp;
@@ -66,12 +66,12 @@ public final class MessengerApp implements CourierApp {
                 : new HttpUserDirectory(config.get("courier.auth.url").asString()
                         .orElseThrow(() -> new IllegalStateException("Neither courier.auth.grpc nor courier.auth.url is set")));
         MessageStore messageStore = new MessageStore();
-        UserEventLog log = new UserEventLog(backing.db(), messageStore::createdEvents);
+        EventStream stream = new EventStream(backing.db(), messageStore::createdEvents);
         this.pruner = new EventLogPruner(backing.db(), EventLogPruner.Settings.from(messenger.get("events")));
         OutboxStore outbox = new OutboxStore();
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(), RelaySettings.from(messenger.get("outbox")));
         this.signals = new Signals(backing.redis());
-        this.hub = new Hub(log, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
+        this.hub = new Hub(stream, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
         Hub localSockets = hub;
         AfterCommit afterCommit = (appended, wroteOutbox) -> {
             if (wroteOutbox) {
@@ -84,10 +84,10 @@ public final class MessengerApp implements CourierApp {
         ConversationStore conversations = new ConversationStore();
         this.processed = new ProcessedConsumer(backing.db(), messageStore, backing.kafka());
         Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
-                outbox, log, users, afterCommit);
-        this.syncHttp = new SyncHttp(log, verifier);
+                outbox, stream, users, afterCommit);
+        this.syncHttp = new SyncHttp(stream, verifier);
         this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
-        this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
+        this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, stream, users, afterCommit), verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }

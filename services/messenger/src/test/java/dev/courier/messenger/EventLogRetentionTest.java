@@ -19,13 +19,13 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 
 /**
- * The per-user event log keeps each user's newest events (here 3) and deletes older ones; a sync or
- * a socket resuming from a cursor before what is kept gets a "resync" event first, at the last cursor
- * that is gone, and then everything that is kept.
+ * The event stream keeps its newest positions (here 3) and deletes older ones; a sync or a socket
+ * resuming from a cursor before what is kept gets a "resync" event first, at the last position that
+ * is gone, and then everything that is kept.
  */
 class EventLogRetentionTest {
 
-    // A database of its own: pruning to three events per user would empty every other test's logs.
+    // A database of its own: pruning to three events would empty every other test's stream.
     @RegisterExtension
     static final OwnMessenger node = OwnMessenger.onDatabase("courier_messenger_retention",
             "courier.messenger.events.keep", "3", "courier.messenger.events.pruneeverymillis", "200");
@@ -39,7 +39,7 @@ class EventLogRetentionTest {
             sent.add(alice.sendTo(node.http(), bob, "message " + i).get("id").asLong());
         }
 
-        // Bob's log held cursors 1 to 6; the pruner keeps 4 to 6.
+        // The stream held positions 1 to 6 (this database's only events); the pruner keeps 4 to 6.
         JsonNode events = awaitPruned(bob);
         assertThat(events.size(), is(4));
         assertThat(events.get(0).get("type").asText(), is("resync"));

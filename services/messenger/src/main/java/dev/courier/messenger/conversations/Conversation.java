@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * A chat: {@code direct} between two users, or a {@code room} with a name, a visibility and an owner.
  *
  * @param palId for a direct chat seen by one of its two users, the other one
+ * @param memberCount for a room, how many members it has
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Conversation(long id,
@@ -18,7 +19,8 @@ public record Conversation(long id,
                            Long directLow,
                            Long directHigh,
                            Instant createdAt,
-                           Instant lastActivityAt) {
+                           Instant lastActivityAt,
+                           Integer memberCount) {
 
     public static final String DIRECT = "direct";
     public static final String ROOM = "room";

@@ -7,20 +7,33 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The conversations and members tables. Methods run inside the caller's transaction. */
 public final class ConversationStore {
 
-    private static final String COLUMNS = "id, kind, name, private, owner_id, direct_low, direct_high, created_at, last_activity_at";
+    private static final String COLUMNS = "id, kind, name, private, owner_id, direct_low, direct_high, created_at, last_activity_at, member_count";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? FOR UPDATE";
     private static final String FIND = "SELECT " + COLUMNS + " FROM conversations WHERE id = ?";
     private static final String LOCK_ROOM = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? AND kind = 'room' AND deleted_at IS NULL FOR UPDATE";
     private static final String FIND_ROOM = "SELECT " + COLUMNS + " FROM conversations WHERE id = ? AND kind = 'room' AND deleted_at IS NULL";
     // The row and its messages stay (outbox rows already written still reach Kafka); the name is free again.
     private static final String DELETE_ROOM = "UPDATE conversations SET deleted_at = now(), name_key = NULL WHERE id = ? AND kind = 'room'";
-    private static final String REMOVE_ALL_MEMBERS = "DELETE FROM members WHERE conversation_id = ?";
+    private static final String REMOVE_ALL_MEMBERS = "DELETE FROM members WHERE conversation_id = ? RETURNING user_id, joined_pos";
+    private static final String COUNT_MEMBERS = "UPDATE conversations SET member_count = member_count + ? WHERE id = ?";
+    private static final String SET_JOINED_POS = "UPDATE members SET joined_pos = ? WHERE conversation_id = ? AND user_id = ANY (?)";
+    private static final String END_MEMBERSHIPS = """
+            INSERT INTO member_periods (user_id, conversation_id, joined_pos, left_pos)
+            SELECT u, ?, j, ? FROM unnest(?::bigint[], ?::bigint[]) AS t(u, j)
+            """;
+    private static final String MEMBERS_PAGE = """
+            SELECT user_id, role, joined_at, last_read_message_id FROM members
+            WHERE conversation_id = ? AND (joined_at, user_id) > (?, ?) ORDER BY joined_at, user_id LIMIT ?
+            """;
     private static final String SET_OWNER = "UPDATE conversations SET owner_id = ? WHERE id = ? AND kind = 'room'";
     private static final String CREATE_DIRECT = """
             INSERT INTO conversations (kind, direct_low, direct_high) VALUES ('direct', ?, ?)
@@ -43,7 +56,7 @@ public final class ConversationStore {
             SELECT user_id, role, joined_at, last_read_message_id FROM members
             WHERE conversation_id = ? AND user_id = ?
             """;
-    private static final String REMOVE_MEMBER = "DELETE FROM members WHERE conversation_id = ? AND user_id = ?";
+    private static final String REMOVE_MEMBER = "DELETE FROM members WHERE conversation_id = ? AND user_id = ? RETURNING joined_pos";
     private static final String SET_ROLE = "UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?";
     private static final String RENAME = "UPDATE conversations SET name = ?, name_key = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE name_key = ? AND id <> ?)";
     private static final String TOUCH = "UPDATE conversations SET last_message_id = ?, last_activity_at = now() WHERE id = ?";
@@ -52,7 +65,8 @@ public final class ConversationStore {
             WHERE conversation_id = ? AND user_id = ? RETURNING last_read_message_id
             """;
     private static final String MY_ROOMS = """
-            SELECT c.id, c.kind, c.name, c.private, c.owner_id, c.direct_low, c.direct_high, c.created_at, c.last_activity_at
+            SELECT c.id, c.kind, c.name, c.private, c.owner_id, c.direct_low, c.direct_high, c.created_at, c.last_activity_at,
+                   c.member_count
             FROM conversations c JOIN members m ON m.conversation_id = c.id
             WHERE m.user_id = ? AND c.kind = 'room' AND c.deleted_at IS NULL ORDER BY c.last_activity_at DESC, c.id DESC
             """;
@@ -83,13 +97,58 @@ public final class ConversationStore {
      * Deletes a room: no members are left (so history, sends and chat lists treat it as gone) and
      * its name can be taken again. The caller holds the room's row lock.
      */
-    public void deleteRoom(Connection c, long id) throws SQLException {
+    public Map<Long, Long> deleteRoom(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(DELETE_ROOM)) {
             ps.setLong(1, id);
             ps.executeUpdate();
         }
+        Map<Long, Long> removed = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(REMOVE_ALL_MEMBERS)) {
             ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    removed.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        count(c, id, -removed.size());
+        return removed;
+    }
+
+    private static void count(Connection c, long conversationId, int delta) throws SQLException {
+        if (delta == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(COUNT_MEMBERS)) {
+            ps.setInt(1, delta);
+            ps.setLong(2, conversationId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records the event that made these users members (a resume sends them the chat's events from there). */
+    public void setJoinedPos(Connection c, long conversationId, List<Long> userIds, long pos) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SET_JOINED_POS)) {
+            ps.setLong(1, pos);
+            ps.setLong(2, conversationId);
+            ps.setArray(3, c.createArrayOf("bigint", userIds.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Keeps the memberships that the event at {@code leftPos} ended (user id to the position it
+     * began at), so a resume still sends those users the chat's events up to their departure.
+     */
+    public void endMemberships(Connection c, long conversationId, Map<Long, Long> joinedPos, long leftPos) throws SQLException {
+        if (joinedPos.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(END_MEMBERSHIPS)) {
+            ps.setLong(1, conversationId);
+            ps.setLong(2, leftPos);
+            ps.setArray(3, c.createArrayOf("bigint", joinedPos.keySet().toArray()));
+            ps.setArray(4, c.createArrayOf("bigint", joinedPos.values().toArray()));
             ps.executeUpdate();
         }
     }
@@ -154,20 +213,54 @@ public final class ConversationStore {
         }
     }
 
+    /** Adds a member (the caller holds the chat's row lock, which also keeps its member count). */
     public boolean addMember(Connection c, long conversationId, long userId, String role) throws SQLException {
+        boolean added;
         try (PreparedStatement ps = c.prepareStatement(ADD_MEMBER)) {
             ps.setLong(1, conversationId);
             ps.setLong(2, userId);
             ps.setString(3, role);
-            return ps.executeUpdate() == 1;
+            added = ps.executeUpdate() == 1;
         }
+        if (added) {
+            count(c, conversationId, 1);
+        }
+        return added;
     }
 
-    public boolean removeMember(Connection c, long conversationId, long userId) throws SQLException {
+    /** Removes a member; returns the position their membership began at, or empty when they were none. */
+    public OptionalLong removeMember(Connection c, long conversationId, long userId) throws SQLException {
+        OptionalLong joined;
         try (PreparedStatement ps = c.prepareStatement(REMOVE_MEMBER)) {
             ps.setLong(1, conversationId);
             ps.setLong(2, userId);
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                joined = rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+        if (joined.isPresent()) {
+            count(c, conversationId, -1);
+        }
+        return joined;
+    }
+
+    /**
+     * Up to {@code limit} members in join order after the member at ({@code joinedAt},
+     * {@code userId}); {@code Instant.EPOCH} and 0 for the first page.
+     */
+    public List<Member> membersPage(Connection c, long conversationId, Instant joinedAt, long userId, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(MEMBERS_PAGE)) {
+            ps.setLong(1, conversationId);
+            ps.setTimestamp(2, Timestamp.from(joinedAt));
+            ps.setLong(3, userId);
+            ps.setInt(4, limit);
+            List<Member> members = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    members.add(member(rs));
+                }
+            }
+            return members;
         }
     }
 
@@ -267,7 +360,8 @@ public final class ConversationStore {
                 room ? rs.getLong("owner_id") : null,
                 room ? null : rs.getLong("direct_low"),
                 room ? null : rs.getLong("direct_high"),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("last_activity_at")));
+                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("last_activity_at")),
+                room ? rs.getInt("member_count") : null);
     }
 
     private static Member member(ResultSet rs) throws SQLException {

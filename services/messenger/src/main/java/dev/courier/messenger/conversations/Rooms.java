@@ -2,14 +2,18 @@ package dev.courier.messenger.conversations;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
-import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.events.EventStream;
 import dev.courier.messenger.users.UserDirectory;
 import dev.courier.platform.db.Database;
 import dev.courier.platform.http.ProblemException;
@@ -18,8 +22,10 @@ import dev.courier.platform.security.Caller;
 /**
  * The rules of rooms. Private rooms do not exist for non-members (404). Owners and admins invite,
  * remove and rename; only the owner promotes, demotes, transfers ownership, removes admins and
- * deletes the room. Every membership change is an event for the room's
- * members (and for the user it concerns), written in the same transaction.
+ * deletes the room. Every membership change is one event of the room's stream, written in the same
+ * transaction, which its members (and the user it concerns) are sent. Nothing here reads or writes
+ * per member of the room, so a join costs the same in a room of ten and of ten thousand; member
+ * lists come in pages.
  */
 public final class Rooms {
 
@@ -27,20 +33,41 @@ public final class Rooms {
 
     private final Database db;
     private final ConversationStore store;
-    private final UserEventLog log;
+    private final EventStream stream;
     private final UserDirectory users;
     private final AfterCommit afterCommit;
 
-    public Rooms(Database db, ConversationStore store, UserEventLog log, UserDirectory users, AfterCommit afterCommit) {
+    public Rooms(Database db, ConversationStore store, EventStream stream, UserDirectory users, AfterCommit afterCommit) {
         this.db = db;
         this.store = store;
-        this.log = log;
+        this.stream = stream;
         this.users = users;
         this.afterCommit = afterCommit;
     }
 
-    /** A room with its members, as its members (or anyone, for a public room) see it. */
-    public record RoomView(long id, String name, boolean isPrivate, long ownerId, java.time.Instant createdAt, List<Member> members) {
+    /** Members in the first page of a room's view and at most in a page of its member list. */
+    public static final int MEMBERS_PAGE = 100;
+
+    /**
+     * A room as its members (or anyone, for a public room) see it: its first {@link #MEMBERS_PAGE}
+     * members in join order, how many there are, and where the member list goes on (null: no more).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RoomView(long id, String name, boolean isPrivate, long ownerId, java.time.Instant createdAt, int memberCount,
+                           List<Member> members, String membersNext) {
+    }
+
+    /** A page of a room's member list; {@code next} is where the list goes on (null: no more). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MembersPage(List<Member> members, String next) {
+    }
+
+    /** One event of a room change, with the users whose membership it begins or ends. */
+    private record Change(Map<String, Object> event, List<Long> joined, Map<Long, Long> left) {
+
+        static Change of(Map<String, Object> event) {
+            return new Change(event, List.of(), Map.of());
+        }
     }
 
     public RoomView create(Caller caller, String name, boolean isPrivate) {
@@ -50,9 +77,10 @@ public final class Rooms {
         Outcome o = db.inTransaction(c -> {
             Conversation room = store.createRoom(c, n, isPrivate, caller.userId())
                     .orElseThrow(() -> ProblemException.conflict("name", "A room with this name exists."));
-            Appended appended = log.append(c, List.of(caller.userId()), Events.of("member.joined", "conversationId", room.id(),
-                    "userId", caller.userId(), "role", Member.OWNER, "name", room.name()));
-            return new Outcome(view(c, room), appended);
+            Appended appended = stream.append(c, room.id(), Events.of("member.joined", "conversationId", room.id(),
+                    "userId", caller.userId(), "role", Member.OWNER, "name", room.name()), List.of(caller.userId()), List.of());
+            store.setJoinedPos(c, room.id(), List.of(caller.userId()), appended.pos());
+            return new Outcome(view(c, store.find(c, room.id()).orElseThrow()), appended);
         });
         afterCommit.committed(List.of(o.appended()), false);
         return o.view();
@@ -75,15 +103,16 @@ public final class Rooms {
 
     /** Joins a public room; joining again changes nothing. */
     public RoomView join(Caller caller, long id) {
-        return change(caller, id, (c, room, members) -> {
-            if (members.stream().anyMatch(m -> m.userId() == caller.userId())) {
+        return change(caller, id, (c, room, me) -> {
+            if (me != null) {
                 return List.of();
             }
             if (Boolean.TRUE.equals(room.isPrivate())) {
                 throw noSuchRoom();
             }
             store.addMember(c, id, caller.userId(), Member.MEMBER);
-            return List.of(Events.of("member.joined", "conversationId", id, "userId", caller.userId(), "role", Member.MEMBER));
+            return List.of(new Change(Events.of("member.joined", "conversationId", id, "userId", caller.userId(), "role", Member.MEMBER),
+                    List.of(caller.userId()), Map.of()));
         });
     }
 
@@ -92,14 +121,14 @@ public final class Rooms {
         if (userId <= 0 || !users.exists(userId, bearer)) {
             throw ProblemException.badField("userId", "There is no user " + userId + ".");
         }
-        return change(caller, id, (c, room, members) -> {
-            requireManager(members, caller);
-            if (members.stream().anyMatch(m -> m.userId() == userId)) {
+        return change(caller, id, (c, room, me) -> {
+            requireManager(me);
+            if (store.member(c, id, userId).isPresent()) {
                 return List.of();
             }
             store.addMember(c, id, userId, Member.MEMBER);
-            return List.of(Events.of("member.joined", "conversationId", id, "userId", userId, "role", Member.MEMBER,
-                    "byUserId", caller.userId(), "name", room.name()));
+            return List.of(new Change(Events.of("member.joined", "conversationId", id, "userId", userId, "role", Member.MEMBER,
+                    "byUserId", caller.userId(), "name", room.name()), List.of(userId), Map.of()));
         });
     }
 
@@ -108,19 +137,22 @@ public final class Rooms {
      * they are its last member: then the room is deleted, since nobody would be left to manage it.
      */
     public void leave(Caller caller, long id) {
-        change(caller, id, (c, room, members) -> {
-            Member me = requireMember(members, caller);
+        change(caller, id, (c, room, me) -> {
+            requireMember(me);
             if (Member.OWNER.equals(me.role())) {
-                if (members.size() > 1) {
+                if (room.memberCount() != null && room.memberCount() > 1) {
                     throw ProblemException.conflict("ownerId",
                             "The owner cannot leave while others are members: transfer ownership first (POST /api/v1/rooms/" + id + "/owner).");
                 }
-                store.deleteRoom(c, id);
-                return List.of(Events.of("member.left", "conversationId", id, "userId", caller.userId()),
-                        Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()));
+                Map<Long, Long> removed = store.deleteRoom(c, id);
+                // The owner is still a member for the first event and has left with the second.
+                return List.of(Change.of(Events.of("member.left", "conversationId", id, "userId", caller.userId())),
+                        new Change(Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()),
+                                List.of(), removed));
             }
-            store.removeMember(c, id, caller.userId());
-            return List.of(Events.of("member.left", "conversationId", id, "userId", caller.userId()));
+            long joined = store.removeMember(c, id, caller.userId()).orElseThrow();
+            return List.of(new Change(Events.of("member.left", "conversationId", id, "userId", caller.userId()),
+                    List.of(), Map.of(caller.userId(), joined)));
         });
     }
 
@@ -129,36 +161,36 @@ public final class Rooms {
         if (userId == caller.userId()) {
             throw ProblemException.badField("userId", "To leave a room, use leave.");
         }
-        return change(caller, id, (c, room, members) -> {
-            Member me = requireManager(members, caller);
-            Member target = members.stream().filter(m -> m.userId() == userId).findFirst()
-                    .orElseThrow(() -> ProblemException.notFound("No such member."));
+        return change(caller, id, (c, room, me) -> {
+            requireManager(me);
+            Member target = store.member(c, id, userId).orElseThrow(() -> ProblemException.notFound("No such member."));
             if (Member.OWNER.equals(target.role()) || (Member.ADMIN.equals(target.role()) && !Member.OWNER.equals(me.role()))) {
                 throw ProblemException.forbidden("You cannot remove this member.");
             }
-            store.removeMember(c, id, userId);
-            return List.of(Events.of("member.removed", "conversationId", id, "userId", userId, "byUserId", caller.userId()));
+            long joined = store.removeMember(c, id, userId).orElseThrow();
+            return List.of(new Change(Events.of("member.removed", "conversationId", id, "userId", userId, "byUserId", caller.userId()),
+                    List.of(), Map.of(userId, joined)));
         });
     }
 
     /** The owner makes a member an admin. */
     public RoomView promote(Caller caller, long id, long userId) {
-        return change(caller, id, (c, room, members) -> {
-            requireOwner(members, caller, "Only the owner promotes members.");
-            Member target = requireTarget(members, userId);
+        return change(caller, id, (c, room, me) -> {
+            requireOwner(me, "Only the owner promotes members.");
+            Member target = requireTarget(c, id, userId);
             if (!Member.MEMBER.equals(target.role())) {
                 return List.of();
             }
             store.setRole(c, id, userId, Member.ADMIN);
-            return List.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.ADMIN));
+            return List.of(Change.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.ADMIN)));
         });
     }
 
     /** The owner makes an admin a plain member again; demoting a plain member changes nothing. */
     public RoomView demote(Caller caller, long id, long userId) {
-        return change(caller, id, (c, room, members) -> {
-            requireOwner(members, caller, "Only the owner demotes admins.");
-            Member target = requireTarget(members, userId);
+        return change(caller, id, (c, room, me) -> {
+            requireOwner(me, "Only the owner demotes admins.");
+            Member target = requireTarget(c, id, userId);
             if (Member.OWNER.equals(target.role())) {
                 throw ProblemException.badField("userId", "The owner cannot be demoted; transfer ownership instead.");
             }
@@ -166,25 +198,26 @@ public final class Rooms {
                 return List.of();
             }
             store.setRole(c, id, userId, Member.MEMBER);
-            return List.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.MEMBER,
-                    "byUserId", caller.userId()));
+            return List.of(Change.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.MEMBER,
+                    "byUserId", caller.userId())));
         });
     }
 
     /** The owner hands the room to another member and stays on as an admin. */
     public RoomView transfer(Caller caller, long id, long userId) {
-        return change(caller, id, (c, room, members) -> {
-            requireOwner(members, caller, "Only the owner transfers ownership.");
+        return change(caller, id, (c, room, me) -> {
+            requireOwner(me, "Only the owner transfers ownership.");
             if (userId == caller.userId()) {
                 throw ProblemException.badField("userId", "You already own this room.");
             }
-            requireTarget(members, userId);
+            requireTarget(c, id, userId);
             store.setRole(c, id, userId, Member.OWNER);
             store.setRole(c, id, caller.userId(), Member.ADMIN);
             store.setOwner(c, id, userId);
             return List.of(
-                    Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.OWNER, "byUserId", caller.userId()),
-                    Events.of("member.role", "conversationId", id, "userId", caller.userId(), "role", Member.ADMIN, "byUserId", caller.userId()));
+                    Change.of(Events.of("member.role", "conversationId", id, "userId", userId, "role", Member.OWNER, "byUserId", caller.userId())),
+                    Change.of(Events.of("member.role", "conversationId", id, "userId", caller.userId(), "role", Member.ADMIN,
+                            "byUserId", caller.userId())));
         });
     }
 
@@ -195,61 +228,91 @@ public final class Rooms {
      * Kafka consumers see no new event type and nothing out of order.
      */
     public void delete(Caller caller, long id) {
-        change(caller, id, (c, room, members) -> {
-            requireOwner(members, caller, "Only the owner deletes the room.");
-            store.deleteRoom(c, id);
-            return List.of(Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()));
+        change(caller, id, (c, room, me) -> {
+            requireOwner(me, "Only the owner deletes the room.");
+            Map<Long, Long> removed = store.deleteRoom(c, id);
+            return List.of(new Change(Events.of("room.deleted", "conversationId", id, "name", room.name(), "byUserId", caller.userId()),
+                    List.of(), removed));
         });
     }
 
     public RoomView rename(Caller caller, long id, String name) {
         String n = name(name);
-        return change(caller, id, (c, room, members) -> {
-            requireManager(members, caller);
+        return change(caller, id, (c, room, me) -> {
+            requireManager(me);
             if (!store.rename(c, id, n)) {
                 throw ProblemException.conflict("name", "A room with this name exists.");
             }
-            return List.of(Events.of("room.renamed", "conversationId", id, "name", n, "byUserId", caller.userId()));
+            return List.of(Change.of(Events.of("room.renamed", "conversationId", id, "name", n, "byUserId", caller.userId())));
         });
     }
 
     private interface RoomChange {
-        List<Map<String, Object>> apply(Connection c, Conversation room, List<Member> members) throws SQLException;
+        /** @param me the caller's membership, or null */
+        List<Change> apply(Connection c, Conversation room, Member me) throws SQLException;
     }
 
     /**
-     * Runs a change under the room's row lock (so it orders with sends) and tells everyone who was
-     * or is now a member.
+     * Runs a change under the room's row lock (so it orders with sends), then appends its events
+     * to the room's stream as the transaction's last writes: the room's members are sent them,
+     * and so are the users whose membership they end.
      */
     private RoomView change(Caller caller, long id, RoomChange change) {
         record Outcome(RoomView view, List<Appended> appended) {
         }
         Outcome o = db.inTransaction(c -> {
             Conversation room = store.lockRoom(c, id).orElseThrow(Rooms::noSuchRoom);
-            List<Member> before = store.members(c, id);
-            if (Boolean.TRUE.equals(room.isPrivate()) && before.stream().noneMatch(m -> m.userId() == caller.userId())) {
+            Member me = store.member(c, id, caller.userId()).orElse(null);
+            if (Boolean.TRUE.equals(room.isPrivate()) && me == null) {
                 throw noSuchRoom();
             }
-            List<Map<String, Object>> events = change.apply(c, room, before);
-            Conversation now = store.find(c, id).orElseThrow();
-            RoomView view = view(c, now);
-            if (events.isEmpty()) {
-                return new Outcome(view, List.of());
-            }
-            java.util.Set<Long> audience = new java.util.TreeSet<>();
-            before.forEach(m -> audience.add(m.userId()));
-            view.members().forEach(m -> audience.add(m.userId()));
-            List<Long> notify = List.copyOf(audience);
+            List<Change> changes = change.apply(c, room, me);
             List<Appended> appended = new ArrayList<>();
-            for (Map<String, Object> e : events) {
-                appended.add(log.append(c, notify, e));
+            for (Change ch : changes) {
+                Appended a = stream.append(c, id, ch.event(), ch.joined(), ch.left().keySet());
+                if (!ch.joined().isEmpty()) {
+                    store.setJoinedPos(c, id, ch.joined(), a.pos());
+                }
+                store.endMemberships(c, id, ch.left(), a.pos());
+                appended.add(a);
             }
-            return new Outcome(view, appended);
+            Conversation now = store.find(c, id).orElseThrow();
+            return new Outcome(view(c, now), appended);
         });
         if (!o.appended().isEmpty()) {
             afterCommit.committed(o.appended(), false);
         }
         return o.view();
+    }
+
+    /** A page of a room's members in join order, after {@code after} (a page's {@code next}; null for the first). */
+    public MembersPage members(Caller caller, long id, String after, int limit) {
+        return db.withConnection(c -> {
+            visibleRoom(c, id, caller);
+            Instant joinedAt = Instant.EPOCH;
+            long userId = 0;
+            if (after != null) {
+                int dot = after.indexOf('.');
+                try {
+                    long micros = Long.parseLong(after.substring(0, Math.max(dot, 0)));
+                    joinedAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+                    userId = Long.parseLong(after.substring(dot + 1));
+                } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                    throw ProblemException.badField("after", "'after' must be the 'next' of an earlier page.");
+                }
+            }
+            List<Member> page = store.membersPage(c, id, joinedAt, userId, limit + 1);
+            return pageOf(page, limit);
+        });
+    }
+
+    private static MembersPage pageOf(List<Member> page, int limit) {
+        if (page.size() <= limit) {
+            return new MembersPage(page, null);
+        }
+        List<Member> shown = page.subList(0, limit);
+        Member last = shown.get(limit - 1);
+        return new MembersPage(List.copyOf(shown), ChronoUnit.MICROS.between(Instant.EPOCH, last.joinedAt()) + "." + last.userId());
     }
 
     private Conversation visibleRoom(Connection c, long id, Caller caller) throws SQLException {
@@ -261,33 +324,34 @@ public final class Rooms {
     }
 
     private RoomView view(Connection c, Conversation room) throws SQLException {
+        MembersPage first = pageOf(store.membersPage(c, room.id(), Instant.EPOCH, 0, MEMBERS_PAGE + 1), MEMBERS_PAGE);
         return new RoomView(room.id(), room.name(), Boolean.TRUE.equals(room.isPrivate()), room.ownerId(), room.createdAt(),
-                store.members(c, room.id()));
+                room.memberCount() == null ? first.members().size() : room.memberCount(), first.members(), first.next());
     }
 
-    private static Member requireMember(List<Member> members, Caller caller) {
-        return members.stream().filter(m -> m.userId() == caller.userId()).findFirst()
-                .orElseThrow(() -> ProblemException.forbidden("Only members can do this."));
+    private static Member requireMember(Member me) {
+        if (me == null) {
+            throw ProblemException.forbidden("Only members can do this.");
+        }
+        return me;
     }
 
-    private static Member requireManager(List<Member> members, Caller caller) {
-        Member me = requireMember(members, caller);
-        if (!me.manages()) {
+    private static Member requireManager(Member me) {
+        if (!requireMember(me).manages()) {
             throw ProblemException.forbidden("Only the owner or an admin can do this.");
         }
         return me;
     }
 
-    private static Member requireOwner(List<Member> members, Caller caller, String detail) {
-        Member me = requireMember(members, caller);
-        if (!Member.OWNER.equals(me.role())) {
+    private static Member requireOwner(Member me, String detail) {
+        if (!Member.OWNER.equals(requireMember(me).role())) {
             throw ProblemException.forbidden(detail);
         }
         return me;
     }
 
-    private static Member requireTarget(List<Member> members, long userId) {
-        return members.stream().filter(m -> m.userId() == userId).findFirst()
+    private Member requireTarget(Connection c, long id, long userId) throws SQLException {
+        return store.member(c, id, userId)
                 .orElseThrow(() -> ProblemException.badField("userId", "User " + userId + " is not a member."));
     }
 

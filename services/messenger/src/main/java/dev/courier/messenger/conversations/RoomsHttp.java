@@ -36,6 +36,7 @@ public final class RoomsHttp implements HttpService {
                 .delete("/{id}", this::delete)
                 .post("/{id}/join", this::join)
                 .post("/{id}/leave", this::leave)
+                .get("/{id}/members", this::members)
                 .post("/{id}/members", this::invite)
                 .delete("/{id}/members/{userId}", this::remove)
                 .post("/{id}/admins", this::promote)
@@ -69,6 +70,14 @@ public final class RoomsHttp implements HttpService {
 
     private void info(ServerRequest req, ServerResponse res) {
         Bodies.json(res, rooms.info(verifier.require(req), id(req)));
+    }
+
+    /** A page of the room's members in join order: {@code ?after=} a page's {@code next}, {@code limit} up to 1,000. */
+    private void members(ServerRequest req, ServerResponse res) {
+        Caller caller = verifier.require(req);
+        long id = id(req);
+        String after = req.query().first("after").asOptional().filter(a -> !a.isEmpty()).orElse(null);
+        Bodies.json(res, rooms.members(caller, id, after, Params.limit(req, "limit", Rooms.MEMBERS_PAGE, 1_000)));
     }
 
     private void rename(ServerRequest req, ServerResponse res) {

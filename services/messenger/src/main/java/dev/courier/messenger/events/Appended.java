@@ -2,23 +2,24 @@ package dev.courier.messenger.events;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 /**
- * What one {@link UserEventLog#append} wrote: the event as stored (a JSON object without its
- * cursor) and the cursor each user got for it. Carried to the other replicas after the commit so
- * they can deliver the event without reading it back when a socket is caught up.
+ * One committed event of the stream: its position, its chat, the event as sent (a JSON object
+ * without its cursor; null when it travelled without it and must be read back) and the users
+ * whose membership it began or ended. Carried to the other replicas after the commit, so they
+ * can route and deliver it without reading it back.
  */
-public record Appended(String json, List<Entry> entries) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Appended(long pos, long conversationId, String json, List<Long> joined, List<Long> left) {
 
     public Appended {
-        entries = List.copyOf(entries);
+        joined = joined == null ? List.of() : List.copyOf(joined);
+        left = left == null ? List.of() : List.copyOf(left);
     }
 
-    /** One user's copy of the event. */
-    public record Entry(long userId, long cursor) {
-    }
-
-    /** The users who got this event. */
-    public List<Long> userIds() {
-        return entries.stream().map(Entry::userId).toList();
+    /** The same event without its JSON (too large to carry in a signal). */
+    public Appended withoutJson() {
+        return new Appended(pos, conversationId, null, joined, left);
     }
 }

@@ -4,10 +4,8 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +21,12 @@ import redis.clients.jedis.Pipeline;
 import dev.courier.platform.http.Json;
 
 /**
- * Cross-replica hints over Redis pub/sub. A "changed" signal names users whose event log grew and,
- * when small enough, carries the committed events with each user's cursor, so a replica hands a
- * caught-up socket its next frame without reading it back; otherwise (or on any gap) the socket
- * reads the log, which stays the truth: a lost signal only delays delivery until the next signal,
- * the sweep or a resume. Ephemeral frames (typing, presence) travel whole, because they are never
- * stored. Revocations come from auth.
+ * Cross-replica signals over Redis pub/sub. A "changed" signal carries the events a commit
+ * appended to the stream (position, chat, JSON, membership changes): one message per batch of
+ * commits, whatever the size of the chats, which every replica routes to its own sockets. A lost
+ * signal leaves a gap in a replica's view of the stream, which it fills from the database, the
+ * truth. Ephemeral frames (typing, presence) travel whole, to users or to a chat's members,
+ * because they are never stored. Revocations come from auth.
  */
 public final class Signals implements AutoCloseable {
 
@@ -38,12 +36,12 @@ public final class Signals implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Signals.class.getName());
 
-    /** Events larger than this (JSON characters) travel as a user id only; their sockets read the log. */
+    /** Events larger than this (JSON characters) travel without their JSON; replicas read them back. */
     public static final int MAX_CARRIED_JSON = 16 * 1024;
-    /** At most this many (user, cursor) entries are carried in one signal; the rest travel as user ids. */
-    public static final int MAX_CARRIED_ENTRIES = 1000;
 
     private final JedisPooled redis;
+    private final String changedChannel;
+    private final String ephemeralChannel;
     // Tells this replica's own signals apart: its sockets were served at the commit already.
     private final String origin = java.util.UUID.randomUUID().toString();
     private volatile JedisPubSub subscription;
@@ -73,41 +71,31 @@ public final class Signals implements AutoCloseable {
      * (BENCHMARKS.md, finding 2).
      */
     public Signals(JedisPooled redis, int queue) {
+        this(redis, queue, CHANGED, EPHEMERAL);
+    }
+
+    /**
+     * On channels of their own: a test's signals (made-up positions and chats) must not reach the
+     * replicas of the shared test stack, whose view of the stream they would move past its head.
+     */
+    public Signals(JedisPooled redis, int queue, String changedChannel, String ephemeralChannel) {
+        this.changedChannel = changedChannel;
+        this.ephemeralChannel = ephemeralChannel;
         this.redis = redis;
         this.outgoing = new ArrayBlockingQueue<>(queue);
         this.publisher = Thread.ofPlatform().daemon().name("messenger-signals-publisher").start(this::publishLoop);
     }
 
-    /**
-     * Tells every replica about committed events: each user with a copy, and the events themselves
-     * (bounded by {@link #MAX_CARRIED_JSON} and {@link #MAX_CARRIED_ENTRIES}); users with an event
-     * not carried are listed in {@code pull}, and their sockets read the log.
-     */
+    /** Tells every replica about events committed to the stream. */
     public void changed(List<Appended> appended) {
-        Set<Long> users = new LinkedHashSet<>();
-        Set<Long> pull = new LinkedHashSet<>();
-        List<Carried> carried = new ArrayList<>();
-        int entries = 0;
-        for (Appended a : appended) {
-            boolean carry = a.json().length() <= MAX_CARRIED_JSON && entries + a.entries().size() <= MAX_CARRIED_ENTRIES;
-            List<Cursor> cursors = new ArrayList<>(carry ? a.entries().size() : 0);
-            for (Appended.Entry e : a.entries()) {
-                users.add(e.userId());
-                if (carry) {
-                    cursors.add(new Cursor(e.userId(), e.cursor()));
-                } else {
-                    pull.add(e.userId());
-                }
-            }
-            if (carry && !cursors.isEmpty()) {
-                carried.add(new Carried(a.json(), cursors));
-                entries += cursors.size();
-            }
-        }
-        if (users.isEmpty()) {
+        if (appended.isEmpty()) {
             return;
         }
-        offer(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), carried, origin), null));
+        List<Appended> carried = new ArrayList<>(appended.size());
+        for (Appended a : appended) {
+            carried.add(a.json() != null && a.json().length() > MAX_CARRIED_JSON ? a.withoutJson() : a);
+        }
+        offer(new Outgoing(changedChannel, new Changed(carried, origin), null));
     }
 
     /** Whether a signal came from this replica. */
@@ -115,12 +103,20 @@ public final class Signals implements AutoCloseable {
         return origin.equals(c.origin());
     }
 
-    /** Sends a frame that is not stored (typing, presence) to these users' sockets everywhere. */
+    /** Sends a frame that is not stored (presence) to these users' sockets everywhere. */
     public void ephemeral(Collection<Long> userIds, Map<String, Object> frame) {
         if (userIds.isEmpty()) {
             return;
         }
-        offer(new Outgoing(EPHEMERAL, null, Json.writeString(new Ephemeral(List.copyOf(userIds), frame))));
+        offer(new Outgoing(ephemeralChannel, null, Json.writeString(new Ephemeral(List.copyOf(userIds), null, null, frame))));
+    }
+
+    /**
+     * Sends a frame that is not stored (typing) to the sockets of a chat's members everywhere but
+     * {@code exceptUserId}'s: one message whatever the size of the chat, routed by each replica.
+     */
+    public void ephemeralToChat(long conversationId, long exceptUserId, Map<String, Object> frame) {
+        offer(new Outgoing(ephemeralChannel, null, Json.writeString(new Ephemeral(List.of(), conversationId, exceptUserId, frame))));
     }
 
     /**
@@ -178,20 +174,16 @@ public final class Signals implements AutoCloseable {
         }
     }
 
-    /** Merges runs of "changed" hints, in order; other messages keep their place. */
+    /** Merges runs of "changed" signals, in order; other messages keep their place. */
     private List<Outgoing> merge(List<Outgoing> batch) {
         List<Outgoing> out = new ArrayList<>();
-        Set<Long> users = new LinkedHashSet<>();
-        Set<Long> pull = new LinkedHashSet<>();
-        List<Carried> events = new ArrayList<>();
+        List<Appended> events = new ArrayList<>();
         int size = 0;
         for (Outgoing o : batch) {
             Changed c = o.changed();
-            int json = c == null ? 0 : c.carried().stream().mapToInt(e -> e.json().length()).sum();
-            if (!users.isEmpty() && (c == null || size + json > MAX_MERGED_JSON)) {
-                out.add(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), List.copyOf(events), origin), null));
-                users.clear();
-                pull.clear();
+            int json = c == null ? 0 : c.carried().stream().mapToInt(e -> e.json() == null ? 0 : e.json().length()).sum();
+            if (!events.isEmpty() && (c == null || size + json > MAX_MERGED_JSON)) {
+                out.add(new Outgoing(changedChannel, new Changed(List.copyOf(events), origin), null));
                 events.clear();
                 size = 0;
             }
@@ -199,13 +191,11 @@ public final class Signals implements AutoCloseable {
                 out.add(o);
                 continue;
             }
-            users.addAll(c.userIds());
-            pull.addAll(c.toPull());
             events.addAll(c.carried());
             size += json;
         }
-        if (!users.isEmpty()) {
-            out.add(new Outgoing(CHANGED, new Changed(List.copyOf(users), List.copyOf(pull), List.copyOf(events), origin), null));
+        if (!events.isEmpty()) {
+            out.add(new Outgoing(changedChannel, new Changed(List.copyOf(events), origin), null));
         }
         return out;
     }
@@ -247,16 +237,15 @@ public final class Signals implements AutoCloseable {
                     @Override
                     public void onMessage(String channel, String message) {
                         try {
-                            switch (channel) {
-                                case CHANGED -> {
-                                    Changed c = parseChanged(message);
-                                    if (c != null) {
-                                        onChanged.accept(c);
-                                    }
+                            if (channel.equals(changedChannel)) {
+                                Changed c = parseChanged(message);
+                                if (c != null) {
+                                    onChanged.accept(c);
                                 }
-                                case EPHEMERAL -> onEphemeral.accept(Json.read(utf8(message), Ephemeral.class));
-                                case REVOKED -> onRevoked.accept(Json.read(utf8(message), Revoked.class));
-                                default -> { }
+                            } else if (channel.equals(ephemeralChannel)) {
+                                onEphemeral.accept(Json.read(utf8(message), Ephemeral.class));
+                            } else if (channel.equals(REVOKED)) {
+                                onRevoked.accept(Json.read(utf8(message), Revoked.class));
                             }
                         } catch (RuntimeException e) {
                             LOG.log(Level.WARNING, "Ignoring a malformed signal on " + channel + ": " + e.getMessage());
@@ -265,7 +254,7 @@ public final class Signals implements AutoCloseable {
                 };
                 subscription = sub;
                 try {
-                    redis.subscribe(sub, CHANGED, EPHEMERAL, REVOKED);
+                    redis.subscribe(sub, changedChannel, ephemeralChannel, REVOKED);
                 } catch (RuntimeException e) {
                     if (running) {
                         LOG.log(Level.WARNING, "Redis subscription lost, retrying: " + e);
@@ -322,35 +311,21 @@ public final class Signals implements AutoCloseable {
         }
     }
 
-    /**
-     * Users whose log grew. {@code userIds} names them all (what a replica that does not know the
-     * other fields acts on); {@code pull} those with an event not carried ({@code null}: all of
-     * them); {@code events} the carried events; {@code origin} the publishing replica.
-     */
+    /** Events committed to the stream by the replica {@code origin}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Changed(List<Long> userIds, List<Long> pull, List<Carried> events, String origin) {
+    public record Changed(List<Appended> events, String origin) {
 
-        /** The users whose sockets must read their log. */
-        public List<Long> toPull() {
-            return pull == null ? userIds : pull;
-        }
-
-        public List<Carried> carried() {
+        public List<Appended> carried() {
             return events == null ? List.of() : events;
         }
     }
 
-    /** A committed event as stored (JSON without its cursor) and each user's cursor for it. */
+    /**
+     * A frame that is not stored: for {@code userIds}, or (when {@code conversationId} is set) for
+     * the members of that chat but {@code exceptUserId}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Carried(String json, List<Cursor> cursors) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Cursor(long userId, long cursor) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Ephemeral(List<Long> userIds, Map<String, Object> frame) {
+    public record Ephemeral(List<Long> userIds, Long conversationId, Long exceptUserId, Map<String, Object> frame) {
     }
 
     /** Auth's revocation: {@code sessionId} "*" means every session of the user. */

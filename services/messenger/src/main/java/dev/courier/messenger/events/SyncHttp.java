@@ -15,17 +15,17 @@ import dev.courier.platform.security.TokenVerifier;
 
 /**
  * {@code GET /api/v1/sync?after=N&limit=M}: the caller's durable events after cursor N, oldest
- * first, paged. The same log the WebSocket replays on resume.
+ * first, paged. The same stream the WebSocket replays on resume.
  */
 public final class SyncHttp implements HttpService {
 
     public static final int MAX_PAGE = 500;
 
-    private final UserEventLog log;
+    private final EventStream stream;
     private final TokenVerifier verifier;
 
-    public SyncHttp(UserEventLog log, TokenVerifier verifier) {
-        this.log = log;
+    public SyncHttp(EventStream stream, TokenVerifier verifier) {
+        this.stream = stream;
         this.verifier = verifier;
     }
 
@@ -38,13 +38,13 @@ public final class SyncHttp implements HttpService {
         Caller caller = verifier.require(req);
         long after = Params.optionalLong(req, "after").orElse(0L);
         int limit = Params.limit(req, "limit", 100, MAX_PAGE);
-        Page page = page(log, caller.userId(), after, limit);
+        Page page = page(stream, caller.userId(), after, limit);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(page.json());
     }
 
     /** A page of events as JSON: {@code {"events":[...],"cursor":N,"hasMore":b}}. */
-    public record Page(List<UserEventLog.Event> events, long cursor, boolean hasMore) {
+    public record Page(List<EventStream.Event> events, long cursor, boolean hasMore) {
 
         public String json() {
             StringBuilder sb = new StringBuilder("{\"events\":[");
@@ -58,17 +58,19 @@ public final class SyncHttp implements HttpService {
         }
     }
 
-    /** Validates the cursor (not negative, not ahead of the log) and reads one page after it. */
-    public static Page page(UserEventLog log, long userId, long after, int limit) {
+    /**
+     * Validates the cursor (not negative, not ahead of the stream) and reads one page after it. The
+     * page's cursor is where the next page starts: past the last event, up to the stream's head
+     * when the caller has nothing more (so an idle user's cursor still moves on).
+     */
+    public static Page page(EventStream stream, long userId, long after, int limit) {
         if (after < 0) {
             throw ProblemException.badField("after", "'after' must not be negative.");
         }
-        List<UserEventLog.Event> events = log.after(userId, after, limit + 1);
-        if (events.isEmpty() && after > 0 && after > log.lastCursor(userId)) {
-            throw ProblemException.badField("after", "Cursor " + after + " is ahead of your event log.");
+        EventStream.Page read = stream.after(userId, after, limit);
+        if (after > read.head().pos()) {
+            throw ProblemException.badField("after", "Cursor " + after + " is ahead of the event stream.");
         }
-        boolean more = events.size() > limit;
-        List<UserEventLog.Event> page = more ? events.subList(0, limit) : events;
-        return new Page(page, page.isEmpty() ? after : page.get(page.size() - 1).cursor(), more);
+        return new Page(read.events(), read.next(after), read.full());
     }
 }

@@ -11,7 +11,7 @@ import dev.courier.messenger.conversations.Member;
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
-import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.events.EventStream;
 import dev.courier.messenger.outbox.OutboxStore;
 import dev.courier.messenger.users.UserDirectory;
 import dev.courier.platform.db.Database;
@@ -21,7 +21,7 @@ import dev.courier.platform.security.Caller;
 
 /**
  * The rules of messages: who may send, edit, delete, read; and the one transaction that writes a
- * change together with its outbox row and its members' events. A chat that is not the caller's
+ * change together with its outbox row and its event (one, whatever the size of the chat). A chat that is not the caller's
  * answers 404, so its existence is not revealed.
  */
 public final class Messaging {
@@ -40,19 +40,19 @@ public final class Messaging {
     private final MessageStore messages;
     private final ChatListStore chatList;
     private final OutboxStore outbox;
-    private final UserEventLog log;
+    private final EventStream stream;
     private final UserDirectory users;
     private final AfterCommit afterCommit;
     private final GroupCommit groups;
 
     public Messaging(Database db, ConversationStore conversations, MessageStore messages, ChatListStore chatList,
-                     OutboxStore outbox, UserEventLog log, UserDirectory users, AfterCommit afterCommit) {
+                     OutboxStore outbox, EventStream stream, UserDirectory users, AfterCommit afterCommit) {
         this.db = db;
         this.conversations = conversations;
         this.messages = messages;
         this.chatList = chatList;
         this.outbox = outbox;
-        this.log = log;
+        this.stream = stream;
         this.users = users;
         this.afterCommit = afterCommit;
         this.groups = new GroupCommit(db, new SendStore(), COMMITTERS, GROUP_CAP);
@@ -120,7 +120,8 @@ public final class Messaging {
             }
             Message m = inserted.get();
             conversations.touch(c, conv.id(), m.id());
-            Appended appended = writeChange(c, conv, MessageEvent.CREATED, m, members, caller.userId());
+            // The chat may be new: its members join the routing of every replica with this event.
+            Appended appended = writeChange(c, conv, MessageEvent.CREATED, m, members, caller.userId(), members);
             return new Outcome(new Sent(m, true), List.of(appended));
         });
         if (outcome.sent().created()) {
@@ -165,7 +166,7 @@ public final class Messaging {
                 throw ProblemException.conflict("messageId", "The message was deleted.");
             }
             Message changed = change.apply(c, current);
-            return new Outcome(changed, List.of(writeChange(c, conv, type, changed, members, caller.userId())));
+            return new Outcome(changed, List.of(writeChange(c, conv, type, changed, members, caller.userId(), List.of())));
         });
         if (!outcome.appended().isEmpty()) {
             afterCommit.committed(outcome.appended(), true);
@@ -178,7 +179,7 @@ public final class Messaging {
         record Outcome(ReadMarker marker, List<Appended> appended) {
         }
         Outcome o = db.inTransaction(c -> {
-            List<Long> members = memberIds(c, conversationId, caller);
+            requireMember(c, conversationId, caller);
             Message m = messages.byId(c, messageId).filter(x -> x.conversationId() == conversationId)
                     .orElseThrow(() -> ProblemException.badField("messageId", "No message " + messageId + " in this chat."));
             long before = conversations.member(c, conversationId, caller.userId()).orElseThrow().lastReadMessageId();
@@ -186,8 +187,8 @@ public final class Messaging {
             if (now == before) {
                 return new Outcome(new ReadMarker(conversationId, caller.userId(), now), List.of());
             }
-            Appended appended = log.append(c, members,
-                    Events.of("read", "conversationId", conversationId, "userId", caller.userId(), "messageId", now));
+            Appended appended = stream.append(c, conversationId,
+                    Events.of("read", "conversationId", conversationId, "userId", caller.userId(), "messageId", now), List.of(), List.of());
             return new Outcome(new ReadMarker(conversationId, caller.userId(), now), List.of(appended));
         });
         if (!o.appended().isEmpty()) {
@@ -206,7 +207,7 @@ public final class Messaging {
             throw ProblemException.badField("after", "Give 'before' or 'after', not both.");
         }
         return db.withConnection(c -> {
-            memberIds(c, conversationId, caller);
+            requireMember(c, conversationId, caller);
             if (after != null) {
                 return messages.after(c, conversationId, after, limit);
             }
@@ -214,9 +215,12 @@ public final class Messaging {
         });
     }
 
-    /** The other members of a chat of the caller's (for typing), or 404. */
-    public List<Long> otherMembers(Caller caller, long conversationId) {
-        return db.withConnection(c -> memberIds(c, conversationId, caller).stream().filter(u -> u != caller.userId()).toList());
+    /** Checks that the chat is the caller's (for typing), or 404: one row, whatever the size of the chat. */
+    public void requireMember(Caller caller, long conversationId) {
+        db.withConnection(c -> {
+            requireMember(c, conversationId, caller);
+            return null;
+        });
     }
 
     /** Every chat of the caller (or only direct chats), newest activity first. */
@@ -250,13 +254,22 @@ public final class Messaging {
                 .filter(conv -> !conv.isRoom()).map(conv -> conv.pal(m.senderId())).orElse(0L));
     }
 
-    private Appended writeChange(Connection c, Conversation conv, String type, Message m, List<Long> members, long actor) throws SQLException {
+    private Appended writeChange(Connection c, Conversation conv, String type, Message m, List<Long> members, long actor,
+                                 List<Long> joined) throws SQLException {
         List<Long> recipients = members.stream().filter(u -> u != actor).toList();
         outbox.add(c, conv, type, m, recipients);
-        // A creation is logged by reference to the message; other changes carry the message as it was then.
+        // A creation is stored by reference to the message; other changes carry the message as it was then.
         return MessageEvent.CREATED.equals(type)
-                ? log.appendMessageCreated(c, members, m.id(), MessageStore.createdEvent(m, conv.kind()))
-                : log.append(c, members, Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m));
+                ? stream.appendMessageCreated(c, conv.id(), m.id(), MessageStore.createdEvent(m, conv.kind()), joined)
+                : stream.append(c, conv.id(), Events.of(type, "conversationId", conv.id(), "conversationKind", conv.kind(), "message", m),
+                        List.of(), List.of());
+    }
+
+    /** 404 unless the caller is a member of the chat. */
+    private void requireMember(Connection c, long conversationId, Caller caller) throws SQLException {
+        if (conversations.member(c, conversationId, caller.userId()).isEmpty()) {
+            throw noSuchChat();
+        }
     }
 
     /** The chat's member ids, or 404 when the caller is not one of them. */

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import dev.courier.messenger.events.Appended;
 import dev.courier.platform.events.MessageEvent;
@@ -22,7 +21,7 @@ import dev.courier.platform.http.ProblemException;
  * The writes of a group of sends into existing chats, in one transaction and four round trips
  * whatever the group's size: lock the chats, insert the messages, write everything that follows
  * from them in one statement, commit. The last statement touches the tables of the outbox and the
- * user event log too: one data-modifying statement instead of five per send is the point.
+ * event stream too: one data-modifying statement instead of five per send is the point.
  */
 final class SendStore {
 
@@ -51,8 +50,9 @@ final class SendStore {
                    created_at, edited_at, deleted, processed_at FROM messages WHERE sender_id = ? AND client_id = ?
             """;
     /*
-     * A user with n events in the group moves their cursor by n under its row lock (taken in user
-     * id order); the events get the n cursors below the new one, in the group's order.
+     * The group's messages take consecutive positions of the event stream, in the group's order
+     * (which is message id order), one event row each whatever the size of the chat. The counter
+     * row is updated last and stays locked to the commit, so positions commit in order.
      */
     private static final String FOLLOW_UP = """
             WITH touched AS (
@@ -62,18 +62,14 @@ final class SendStore {
                 INSERT INTO outbox (id, conversation_id, payload)
                 SELECT o.id, o.conversation_id, convert_to(o.payload, 'UTF8')
                 FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS o(id, conversation_id, payload)
-            ), cursors AS (
-                INSERT INTO user_cursors (user_id, last_cursor)
-                SELECT t.user_id, t.n FROM unnest(?::bigint[], ?::bigint[]) AS t(user_id, n) ORDER BY t.user_id
-                ON CONFLICT (user_id) DO UPDATE SET last_cursor = user_cursors.last_cursor + excluded.last_cursor
-                RETURNING user_id, last_cursor
+            ), head AS (
+                UPDATE stream_head SET pos = pos + ? RETURNING pos
             ), events AS (
-                INSERT INTO user_events (user_id, cursor, message_id)
-                SELECT e.user_id, c.last_cursor - e.back, e.message_id
-                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS e(user_id, back, message_id)
-                JOIN cursors c ON c.user_id = e.user_id
+                INSERT INTO stream_events (pos, conversation_id, message_id)
+                SELECT h.pos - ? + e.ord, e.conversation_id, e.message_id
+                FROM head h, unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS e(conversation_id, message_id, ord)
             )
-            SELECT user_id, last_cursor FROM cursors
+            SELECT pos FROM head
             """;
 
     /** One send into an existing chat. */
@@ -217,11 +213,10 @@ final class SendStore {
         Map<Long, Long> newest = new LinkedHashMap<>();
         int n = created.size();
         Long[] outboxIds = new Long[n];
-        Long[] outboxChats = new Long[n];
+        Long[] chats = new Long[n];
+        Long[] messageIds = new Long[n];
         String[] outboxPayloads = new String[n];
         String[] eventJson = new String[n];
-        // Per user, the events of this group in group order (which is message id order).
-        TreeMap<Long, List<Integer>> perUser = new TreeMap<>();
         Instant now = Instant.now();
         for (int k = 0; k < n; k++) {
             Created cr = created.get(k);
@@ -231,62 +226,32 @@ final class SendStore {
             MessageEvent event = new MessageEvent(MessageEvent.SCHEMA_VERSION, MessageEvent.CREATED + ":" + cr.row().outboxId(),
                     MessageEvent.CREATED, now, m.conversationId(), cr.kind(), m.toEvent(), recipients);
             outboxIds[k] = cr.row().outboxId();
-            outboxChats[k] = m.conversationId();
+            chats[k] = m.conversationId();
+            messageIds[k] = m.id();
             outboxPayloads[k] = Json.writeString(event);
             eventJson[k] = MessageStore.createdEvent(m, cr.kind());
-            for (long u : cr.row().members()) {
-                perUser.computeIfAbsent(u, x -> new ArrayList<>()).add(k);
-            }
         }
-        int events = perUser.values().stream().mapToInt(List::size).sum();
-        Long[] users = perUser.keySet().toArray(Long[]::new);
-        Long[] counts = perUser.values().stream().map(l -> (long) l.size()).toArray(Long[]::new);
-        Long[] eventUser = new Long[events];
-        Long[] eventBack = new Long[events];
-        Long[] eventMessage = new Long[events];
-        int e = 0;
-        for (var entry : perUser.entrySet()) {
-            List<Integer> ks = entry.getValue();
-            for (int j = 0; j < ks.size(); j++) {
-                eventUser[e] = entry.getKey();
-                eventBack[e] = (long) (ks.size() - 1 - j);
-                eventMessage[e] = created.get(ks.get(j)).row().message().id();
-                e++;
-            }
-        }
-        Map<Long, Long> lastCursor = new HashMap<>();
+        long last;
         try (PreparedStatement ps = c.prepareStatement(FOLLOW_UP)) {
             ps.setArray(1, c.createArrayOf("bigint", newest.keySet().toArray()));
             ps.setArray(2, c.createArrayOf("bigint", newest.values().toArray()));
             ps.setArray(3, c.createArrayOf("bigint", outboxIds));
-            ps.setArray(4, c.createArrayOf("bigint", outboxChats));
+            ps.setArray(4, c.createArrayOf("bigint", chats));
             ps.setArray(5, c.createArrayOf("text", outboxPayloads));
-            ps.setArray(6, c.createArrayOf("bigint", users));
-            ps.setArray(7, c.createArrayOf("bigint", counts));
-            ps.setArray(8, c.createArrayOf("bigint", eventUser));
-            ps.setArray(9, c.createArrayOf("bigint", eventBack));
-            ps.setArray(10, c.createArrayOf("bigint", eventMessage));
+            ps.setInt(6, n);
+            ps.setInt(7, n);
+            ps.setArray(8, c.createArrayOf("bigint", chats));
+            ps.setArray(9, c.createArrayOf("bigint", messageIds));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    lastCursor.put(rs.getLong(1), rs.getLong(2));
-                }
+                rs.next();
+                last = rs.getLong(1);
             }
         }
-        if (lastCursor.size() != users.length) {
-            throw new IllegalStateException("Not every member's cursor moved");
-        }
-        // Each member's k-th event of the group gets the k-th of its new cursors.
-        Map<Integer, List<Appended.Entry>> entries = new HashMap<>();
-        for (var entry : perUser.entrySet()) {
-            List<Integer> ks = entry.getValue();
-            long first = lastCursor.get(entry.getKey()) - ks.size() + 1;
-            for (int j = 0; j < ks.size(); j++) {
-                entries.computeIfAbsent(ks.get(j), x -> new ArrayList<>()).add(new Appended.Entry(entry.getKey(), first + j));
-            }
-        }
+        // The k-th message of the group is at the k-th of its new positions.
+        long first = last - n + 1;
         for (int k = 0; k < n; k++) {
             Created cr = created.get(k);
-            Appended appended = new Appended(eventJson[k], entries.getOrDefault(k, List.of()));
+            Appended appended = new Appended(first + k, chats[k], eventJson[k], List.of(), List.of());
             outcomes.set(cr.index(), new Result(new Messaging.Sent(cr.row().message(), true), appended));
         }
     }

@@ -93,15 +93,15 @@ public final class Commands {
                 if (!reserveTyping(key, now)) {
                     yield null;
                 }
-                List<Long> others;
                 try {
-                    others = messaging.otherMembers(caller, conversation);
+                    messaging.requireMember(caller, conversation);
                 } catch (RuntimeException e) {
                     // Not a member (or the chat is gone): the refusal is answered, and does not count.
                     lastTyping.remove(key, now);
                     throw e;
                 }
-                signals.ephemeral(others, Events.of("typing", "conversationId", conversation, "userId", caller.userId()));
+                signals.ephemeralToChat(conversation, caller.userId(),
+                        Events.of("typing", "conversationId", conversation, "userId", caller.userId()));
                 yield null;
             }
             default -> throw ProblemException.badField("type", "Unknown frame type '" + type + "'.");

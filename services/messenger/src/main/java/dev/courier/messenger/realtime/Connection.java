@@ -25,7 +25,7 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 import dev.courier.messenger.events.Events;
-import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.events.EventStream;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.http.Problem;
@@ -36,10 +36,11 @@ import dev.courier.platform.security.TokenVerifier;
 /**
  * One client socket. Authenticated at the upgrade (cookie, {@code ?token=}, bearer header) or by
  * a first frame {@code {"type":"auth","token":...}}. What it is sent goes out in this order:
- * queued control and ephemeral frames, then the user's durable events in cursor order: the next
- * one as handed over by a commit or a signal when the socket is caught up, else read from the log
- * after the last cursor sent (so a gap, a lost signal or a slow client costs no memory, and a
- * resume is the same code path).
+ * queued control and ephemeral frames, then the user's durable events in stream order: read from the
+ * database after the socket's cursor until it has caught up with the hub, then as the hub routes
+ * them ("live"); a socket whose queue of events fills reads the database again (so a slow client
+ * costs no memory, and a resume is the same code path). Its cursor is the stream position up to
+ * which it has been sent every event of its user's.
  *
  * <p>No thread waits for an idle socket: a writer (virtual) thread is started when there is
  * something to send and ends when nothing is left, one at a time per socket (the {@code scheduled}
@@ -98,7 +99,12 @@ final class Connection implements WsListener {
     private volatile boolean warned;
     private volatile String cursorParam;
     private volatile WsSession session;
+    /** Every event of the user's up to this stream position has been sent (-1: not started). */
     private volatile long lastSent = -1;
+    /** The hub sends this socket the events after {@code lastSent} (see {@link Hub#goLive}). */
+    private volatile boolean live;
+    /** Reads in a row after which the hub was still ahead (only the writer touches it). */
+    private int missedLive;
     private volatile long lastHeard = System.currentTimeMillis();
     private volatile long lastPing = System.currentTimeMillis();
     private volatile long sendStarted;
@@ -374,7 +380,7 @@ final class Connection implements WsListener {
 
     /** Authenticated: joins the hub, says where the stream starts, and replays from the cursor if one was given. */
     private void begin(String cursor, String requestId) {
-        long start = hub.log().lastCursor(caller.userId());
+        long start = hub.stream().head().pos();
         Problem bad = null;
         if (cursor != null) {
             try {
@@ -391,15 +397,23 @@ final class Connection implements WsListener {
         if (bad != null) {
             error(requestId, bad);
         }
+        hub.add(this);
+        // In the routing table before "ready", so a chat's typing reaches the socket at once; its
+        // events are read from the database from the cursor on, then routed live.
+        for (int i = 0; i < 3; i++) {
+            EventStream.Chats chats = hub.stream().chats(caller.userId());
+            if (hub.seed(this, chats.head().pos(), chats.chats())) {
+                break;
+            }
+        }
         control(write(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", start)));
         lastSent = start;
-        hub.add(this);
         pull();
     }
 
     /** Rewinds (or forwards) the stream to a cursor the client holds. */
     private void resume(String cursor, String requestId) {
-        long last = hub.log().lastCursor(caller.userId());
+        long last = hub.stream().head().pos();
         long c;
         try {
             c = Long.parseLong(cursor);
@@ -416,23 +430,35 @@ final class Connection implements WsListener {
 
     private volatile long resumeTo = -1;
 
-    /** New durable events may exist: the writer reads the log after the last cursor it sent. */
+    /** The writer reads the user's events after the socket's cursor from the database. */
     void pull() {
+        live = false;
         pullWanted = true;
         kick();
     }
 
+    /** Set by the hub when this socket has caught up with it. */
+    void live(boolean on) {
+        live = on;
+    }
+
+    /** Whether the socket is closed or closing (the hub need not route to it). */
+    boolean closing() {
+        return closed;
+    }
+
     /**
-     * A durable event for this socket's user, straight from a commit or a signal. Sent as it is
-     * when it is the next cursor and no log read is pending; a duplicate is dropped; anything else
-     * (a gap, too many waiting) makes the writer read the log after the last cursor sent instead.
+     * A durable event for this socket's user, routed by the hub in stream order. Sent when the
+     * socket is live and has not read it from the database already; when too many are waiting, the
+     * socket stops being live and reads the database instead.
      */
     void deliver(long cursor, EventFrame frame) {
-        if (cursor <= lastSent) {
+        if (!live || cursor <= lastSent) {
             return;
         }
         if ((int) HINTED.getAndAdd(this, 1) + 1 > settings.queue()) {
             HINTED.getAndAdd(this, -1);
+            live = false;
             pullWanted = true;
         } else {
             hints.add(new Hint(cursor, frame));
@@ -542,10 +568,9 @@ final class Connection implements WsListener {
 
     /**
      * Called by the hub's ticker: pings when a heartbeat is due, closes dead, stuck, expired or
-     * unauthenticated sockets, and with {@code heal} (a sweep found the socket behind its user's
-     * log, so a signal was lost) reads the log.
+     * unauthenticated sockets.
      */
-    void tick(long now, boolean heal) {
+    void tick(long now) {
         if (closed) {
             return;
         }
@@ -586,19 +611,9 @@ final class Connection implements WsListener {
             pingWanted = true;
             wake = true;
         }
-        if (heal && caller != null) {
-            pullWanted = true;
-            wake = true;
-        }
         if (wake) {
             kick();
         }
-    }
-
-    /** Whether this socket has not been sent its user's events up to {@code newest} (read at a sweep). */
-    boolean behind(long newest) {
-        long sent = lastSent;
-        return sent >= 0 && sent < newest;
     }
 
     /** Makes sure a writer runs: starts one unless one is already scheduled. */
@@ -676,12 +691,14 @@ final class Connection implements WsListener {
             long rewind = resumeTo;
             if (rewind >= 0) {
                 resumeTo = -1;
+                live = false;
                 lastSent = rewind;
             }
             if (lastSent >= 0 && (boolean) PULL_WANTED.getAndSet(this, false)) {
                 flush(out);
-                List<UserEventLog.Event> events = hub.log().after(caller.userId(), lastSent, PAGE);
-                for (UserEventLog.Event e : events) {
+                long from = lastSent;
+                EventStream.Page page = hub.stream().after(caller.userId(), from, PAGE);
+                for (EventStream.Event e : page.events()) {
                     if (closed) {
                         return;
                     }
@@ -689,27 +706,29 @@ final class Connection implements WsListener {
                         flush(out);
                     }
                     out.text(e.json());
-                    lastSent = e.cursor();
                 }
-                if (events.size() >= PAGE) {
+                lastSent = page.next(from);
+                if (page.full()) {
                     pullWanted = true;
+                } else if (!hub.goLive(this, lastSent, page.chats())) {
+                    // The hub routed past what was read (events committed since): read on. The
+                    // database is never behind the hub for long, but a read never loops hot.
+                    pullWanted = true;
+                    if (++missedLive > 2) {
+                        pause();
+                    }
+                } else {
+                    missedLive = 0;
                 }
                 continue;
             }
             Hint h = hints.poll();
             if (h != null) {
                 HINTED.getAndAdd(this, -1);
-                long last = lastSent;
-                if (last < 0 || h.cursor() <= last) {
-                    continue;
-                }
-                if (h.cursor() == last + 1 && !pullWanted) {
+                // Hints that came before the socket last stopped being live were read from the database.
+                if (live && !pullWanted && h.cursor() > lastSent) {
                     out.event(h.cursor(), h.frame());
                     lastSent = h.cursor();
-                } else {
-                    // Something older is missing here (signals overtook each other, or one was
-                    // lost): the log has it, and this event after it.
-                    pullWanted = true;
                 }
                 continue;
             }
@@ -741,6 +760,14 @@ final class Connection implements WsListener {
     }
 
     private volatile boolean finished;
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     private void finish() {
         closed = true;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A committed event as its recipients' sockets are sent it, encoded once for all of them: each
  * recipient's frame is {@code {"cursor":N,} followed by these bytes, the stored object after its
- * opening brace (the same text as {@link dev.courier.messenger.events.UserEventLog#withCursor}).
+ * opening brace (the same text as {@link dev.courier.messenger.events.EventStream#withCursor}).
  */
 final class EventFrame {
 

@@ -1,40 +1,71 @@
 package dev.courier.messenger.realtime;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.Signals;
-import dev.courier.messenger.events.UserEventLog;
+import dev.courier.messenger.events.EventStream;
 import dev.courier.platform.db.Database;
 
 /**
- * This replica's live sockets by user, and what reaches them: events committed here are handed to
- * local sockets at once; "changed" signals from other replicas hand over the events they carry and
- * make the sockets of users whose events were not carried pull their durable log; ephemeral frames are queued as they are; revocations close
- * matching sockets. One ticker thread serves every socket: it pings each when its heartbeat is due,
- * refreshes presence once per user and heartbeat, and every sweep period heals lost signals and
- * closes dead, stuck or never-authenticated sockets.
+ * This replica's sockets and its view of the event stream. Every event committed anywhere reaches
+ * every replica once (from the commit here, or a "changed" signal from another replica); the hub
+ * takes them in position order (buffering any that overtook a missing one, and reading a gap that
+ * does not fill by itself from the database) and routes each to the sockets of the users who are
+ * members of its chat here: a table of chats to the users who have sockets here, kept current by
+ * the membership changes the stream carries. An event's frame is encoded once for all its
+ * sockets, and a message costs one signal whatever the size of its chat.
+ *
+ * <p>A socket is sent events from the hub only while it is "live": it has read its events from the
+ * database up to a position at or past the hub's, so what the hub sends it next is exactly what
+ * follows (anything the hub routes that the socket already read is dropped by position). A socket
+ * that falls behind (its queue of events full) or resumes elsewhere in the stream reads the
+ * database again and goes live again.
+ *
+ * <p>One ticker thread serves every socket: it pings each when its heartbeat is due, refreshes
+ * presence once per user and heartbeat, and every sweep period checks that the hub has seen the
+ * stream's head (a lost signal) and closes dead, stuck or never-authenticated sockets.
+ * Ephemeral frames are queued as they are; revocations close matching sockets.
  */
 public final class Hub implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    /*
+     * Presence goes to the users one shares a direct chat or a small room with: in a room of
+     * thousands, every member's coming and going to every other member would be the quadratic
+     * traffic big rooms must not cost.
+     */
+    static final int PRESENCE_MAX_ROOM = 100;
     private static final String CONTACTS = """
-            SELECT DISTINCT o.user_id FROM members m JOIN members o ON o.conversation_id = m.conversation_id
+            SELECT DISTINCT o.user_id FROM members m
+            JOIN conversations c ON c.id = m.conversation_id AND c.member_count <= ?
+            JOIN members o ON o.conversation_id = m.conversation_id
             WHERE m.user_id = ? AND o.user_id <> ? LIMIT 2000
             """;
+    /** Events read from the database at once when the hub fills a gap. */
+    private static final int RANGE = 1_000;
+    /** Events waiting behind a gap, at most; beyond that they are dropped and read back. */
+    private static final int MAX_PENDING = 10_000;
+    /** How long a gap may wait for the signal that fills it before the hub reads it. */
+    private static final long GAP_MILLIS = 50;
 
     // A user's sockets as an array replaced on open and close: each delivery walks it, and an
     // array is cheaper to walk (and smaller to keep) than a concurrent set, most users having one.
     private final Map<Long, Connection[]> byUser = new ConcurrentHashMap<>();
     /** Open sockets that have not authenticated yet (pinged, and closed when the auth timeout passes). */
     private final Set<Connection> pending = ConcurrentHashMap.newKeySet();
-    private final UserEventLog log;
+    private final EventStream stream;
     private final Signals signals;
     private final Presence presence;
     private final Database db;
@@ -42,16 +73,25 @@ public final class Hub implements AutoCloseable {
     private volatile boolean running = true;
     private Thread sweeper;
 
-    public Hub(UserEventLog log, Signals signals, Presence presence, Database db, WsSettings settings) {
-        this.log = log;
+    // The hub's view of the stream, guarded by "route": the newest position routed, events that
+    // came before the ones they follow, and who is in which chat among this replica's users.
+    private final Object route = new Object();
+    private long routed;
+    private final TreeMap<Long, Appended> early = new TreeMap<>();
+    private final Map<Long, Set<Long>> chatUsers = new HashMap<>();
+    private final Map<Long, Set<Long>> userChats = new HashMap<>();
+    private final AtomicBoolean gapReader = new AtomicBoolean();
+
+    public Hub(EventStream stream, Signals signals, Presence presence, Database db, WsSettings settings) {
+        this.stream = stream;
         this.signals = signals;
         this.presence = presence;
         this.db = db;
         this.settings = settings;
     }
 
-    UserEventLog log() {
-        return log;
+    EventStream stream() {
+        return stream;
     }
 
     WsSettings settings() {
@@ -63,6 +103,9 @@ public final class Hub implements AutoCloseable {
     }
 
     public void start() {
+        synchronized (route) {
+            routed = stream.head().pos();
+        }
         signals.listen(this::changed, this::ephemeral, this::revoked);
         sweeper = Thread.ofVirtual().name("messenger-ws-sweeper").start(this::sweep);
     }
@@ -105,9 +148,70 @@ public final class Hub implements AutoCloseable {
             return had;
         });
         if (removed[0]) {
+            if (!byUser.containsKey(c.userId())) {
+                synchronized (route) {
+                    if (!byUser.containsKey(c.userId())) {
+                        forget(c.userId());
+                    }
+                }
+            }
             if (presence.closed(c.userId())) {
                 announce(c.userId(), false);
             }
+        }
+    }
+
+    /** Takes a user out of the routing table (no socket of theirs is left here). Holds "route". */
+    private void forget(long userId) {
+        Set<Long> chats = userChats.remove(userId);
+        if (chats != null) {
+            for (Long chat : chats) {
+                Set<Long> users = chatUsers.get(chat);
+                if (users != null) {
+                    users.remove(userId);
+                    if (users.isEmpty()) {
+                        chatUsers.remove(chat);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A socket that read its events up to {@code covered} asks to be sent the rest by the hub. It
+     * may when the hub has routed nothing past that position (else it reads again). The first
+     * live socket of a user puts the user's chats, as read with {@code covered}, in the routing
+     * table; events up to {@code covered} that the hub routes later replay their membership
+     * changes onto it, which leaves it as it is at the hub's position.
+     */
+    boolean goLive(Connection c, long covered, Set<Long> chats) {
+        synchronized (route) {
+            if (!seed(c, covered, chats)) {
+                return false;
+            }
+            c.live(true);
+            return true;
+        }
+    }
+
+    /**
+     * Puts a user with a socket here in the routing table with their chats as read at {@code at}
+     * (which must not be behind the hub), unless they are in it already: from then on the chats'
+     * typing reaches the socket even before it has caught up with the stream.
+     */
+    boolean seed(Connection c, long at, Set<Long> chats) {
+        synchronized (route) {
+            long u = c.userId();
+            if (at < routed || c.closing() || !byUser.containsKey(u)) {
+                return false;
+            }
+            if (!userChats.containsKey(u)) {
+                userChats.put(u, new HashSet<>(chats));
+                for (Long chat : chats) {
+                    chatUsers.computeIfAbsent(chat, x -> new HashSet<>()).add(u);
+                }
+            }
+            return true;
         }
     }
 
@@ -124,61 +228,156 @@ public final class Hub implements AutoCloseable {
         return byUser.values().stream().mapToInt(a -> a.length).sum();
     }
 
-    /**
-     * Hands this replica's sockets the events just committed here, before any signal goes out: a
-     * caught-up socket sends its frame at once, any other reads its log.
-     */
+    /** Events just committed here, before any signal goes out. */
     public void local(List<Appended> appended) {
-        if (byUser.isEmpty()) {
-            return;
-        }
-        for (Appended a : appended) {
-            EventFrame frame = null;
-            for (Appended.Entry e : a.entries()) {
-                frame = deliver(e.userId(), e.cursor(), a.json(), frame);
-            }
-        }
-    }
-
-    /**
-     * Hands one user's copy of an event to its sockets. The event's bytes are encoded once, at its
-     * first recipient with a socket here, and shared by every recipient: only the cursor differs.
-     */
-    private EventFrame deliver(long userId, long cursor, String json, EventFrame frame) {
-        Connection[] set = byUser.get(userId);
-        if (set == null) {
-            return frame;
-        }
-        EventFrame f = frame != null ? frame : new EventFrame(json);
-        for (Connection c : set) {
-            c.deliver(cursor, f);
-        }
-        return f;
+        offer(appended);
     }
 
     private void changed(Signals.Changed s) {
         if (signals.mine(s)) {
             return;
         }
-        for (Signals.Carried e : s.carried()) {
-            EventFrame frame = null;
-            for (Signals.Cursor c : e.cursors()) {
-                frame = deliver(c.userId(), c.cursor(), e.json(), frame);
+        offer(s.carried());
+    }
+
+    /**
+     * Takes events in any order and routes those that follow the newest routed one, in position
+     * order; the rest wait for the events before them (or are read back from the database).
+     */
+    void offer(List<Appended> events) {
+        boolean gap;
+        synchronized (route) {
+            for (Appended a : events) {
+                if (a.pos() > routed) {
+                    early.put(a.pos(), a);
+                }
+            }
+            Map.Entry<Long, Appended> next;
+            while ((next = early.firstEntry()) != null && next.getKey() <= routed + 1) {
+                early.pollFirstEntry();
+                if (next.getKey() == routed + 1) {
+                    routeOne(next.getValue());
+                }
+            }
+            if (early.size() > MAX_PENDING) {
+                early.clear();
+            }
+            gap = !early.isEmpty();
+        }
+        if (gap) {
+            readGapSoon();
+        }
+    }
+
+    /** Routes one event to its chat's users here, and applies its membership changes. Holds "route". */
+    private void routeOne(Appended a) {
+        String json = a.json();
+        if (json == null) {
+            // Too large for the signal: read back (rare; the hub waits, as every later event would).
+            List<Appended> back = stream.range(a.pos() - 1, a.pos(), 1);
+            json = back.isEmpty() ? null : back.get(0).json();
+        }
+        routed = a.pos();
+        if (json == null) {
+            return;
+        }
+        for (Long u : a.joined()) {
+            Set<Long> chats = userChats.get(u);
+            if (chats != null && chats.add(a.conversationId())) {
+                chatUsers.computeIfAbsent(a.conversationId(), x -> new HashSet<>()).add(u);
             }
         }
-        for (Long u : s.toPull()) {
-            Connection[] set = byUser.get(u);
-            if (set != null) {
-                for (Connection c : set) {
-                    c.pull();
+        EventFrame frame = new EventFrame(json);
+        Set<Long> users = chatUsers.get(a.conversationId());
+        if (users != null) {
+            for (Long u : users) {
+                deliver(u, a.pos(), frame);
+            }
+        }
+        for (Long u : a.left()) {
+            Set<Long> chats = userChats.get(u);
+            if (chats != null && chats.remove(a.conversationId())) {
+                Set<Long> members = chatUsers.get(a.conversationId());
+                if (members != null) {
+                    members.remove(u);
+                    if (members.isEmpty()) {
+                        chatUsers.remove(a.conversationId());
+                    }
                 }
             }
         }
     }
 
+    private void deliver(long userId, long pos, EventFrame frame) {
+        Connection[] set = byUser.get(userId);
+        if (set != null) {
+            for (Connection c : set) {
+                c.deliver(pos, frame);
+            }
+        }
+    }
+
+    /** A gap that no signal fills within {@link #GAP_MILLIS} is read from the database. */
+    private void readGapSoon() {
+        if (!gapReader.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("messenger-stream-gap").start(() -> {
+            try {
+                Thread.sleep(GAP_MILLIS);
+                catchUp(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Reading a gap in the event stream failed (the sweep retries): " + e);
+            } finally {
+                gapReader.set(false);
+            }
+        });
+    }
+
+    /**
+     * Reads what the hub is missing from the database: up to the first event waiting behind a gap,
+     * or (with {@code toHead}, the sweep's check for a lost last signal) up to the stream's head.
+     */
+    private void catchUp(boolean toHead) {
+        while (running) {
+            long from;
+            long upTo;
+            synchronized (route) {
+                from = routed;
+                Long first = early.isEmpty() ? null : early.firstKey();
+                upTo = first != null ? first - 1 : (toHead ? Long.MAX_VALUE : routed);
+            }
+            if (upTo == Long.MAX_VALUE) {
+                upTo = stream.head().pos();
+            }
+            if (upTo <= from) {
+                return;
+            }
+            List<Appended> missing = stream.range(from, upTo, RANGE);
+            if (missing.isEmpty()) {
+                return;
+            }
+            offer(missing);
+        }
+    }
+
     private void ephemeral(Signals.Ephemeral e) {
         String json = dev.courier.platform.http.Json.writeString(e.frame());
-        for (Long u : e.userIds()) {
+        List<Long> users;
+        if (e.conversationId() != null) {
+            synchronized (route) {
+                Set<Long> members = chatUsers.get(e.conversationId());
+                users = members == null ? List.of() : new ArrayList<>(members);
+            }
+        } else {
+            users = e.userIds();
+        }
+        for (Long u : users) {
+            if (u.equals(e.exceptUserId())) {
+                continue;
+            }
             Connection[] set = byUser.get(u);
             if (set != null) {
                 for (Connection c : set) {
@@ -201,8 +400,9 @@ public final class Hub implements AutoCloseable {
         try {
             List<Long> contacts = db.withConnection(c -> {
                 try (var ps = c.prepareStatement(CONTACTS)) {
-                    ps.setLong(1, userId);
+                    ps.setInt(1, PRESENCE_MAX_ROOM);
                     ps.setLong(2, userId);
+                    ps.setLong(3, userId);
                     List<Long> out = new java.util.ArrayList<>();
                     try (var rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -233,17 +433,21 @@ public final class Hub implements AutoCloseable {
             if (full) {
                 lastSweep = now;
             }
-            // One query tells which sockets are behind their user's log (a lost signal); only those
-            // read it. Pulling for every socket each sweep cost a burst of one query per socket.
-            Map<Long, Long> last = full ? lastCursors() : Map.of();
-            for (Map.Entry<Long, Connection[]> e : byUser.entrySet()) {
-                long newest = last.getOrDefault(e.getKey(), 0L);
-                for (Connection c : e.getValue()) {
-                    tick(c, now, full && c.behind(newest));
+            if (full) {
+                // A lost signal leaves the hub behind the head with no later event to show it.
+                try {
+                    catchUp(true);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not read the event stream's head for the sweep: " + e);
+                }
+            }
+            for (Connection[] set : byUser.values()) {
+                for (Connection c : set) {
+                    tick(c, now);
                 }
             }
             for (Connection c : pending) {
-                tick(c, now, false);
+                tick(c, now);
             }
             if (now - lastPresence >= settings.heartbeatMillis()) {
                 lastPresence = now;
@@ -255,18 +459,9 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private Map<Long, Long> lastCursors() {
+    private static void tick(Connection c, long now) {
         try {
-            return log.lastCursors(List.copyOf(byUser.keySet()));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not read the users' newest cursors for the sweep: " + e);
-            return Map.of();
-        }
-    }
-
-    private static void tick(Connection c, long now, boolean heal) {
-        try {
-            c.tick(now, heal);
+            c.tick(now);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Sweeping a socket failed: " + e);
         }

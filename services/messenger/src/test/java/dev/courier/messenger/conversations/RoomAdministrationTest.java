@@ -86,7 +86,7 @@ class RoomAdministrationTest {
             assertThat(told.get("userId").asLong(), is(admin.id()));
             assertThat(told.get("role").asText(), is("member"));
             assertThat(told.get("byUserId").asLong(), is(owner.id()));
-            assertThat(told.get("cursor").asLong(), is(start + 1));
+            assertThat(told.get("cursor").asLong() > start, is(true));
         }
         // The former admin manages nothing any more.
         assertProblem(admin.post(http, "/api/v1/rooms/" + id + "/members", Map.of("userId", outsider.id())), 403, null);
@@ -159,7 +159,7 @@ class RoomAdministrationTest {
             assertThat(first.get("role").asText(), is("owner"));
             assertThat(second.get("userId").asLong(), is(owner.id()));
             assertThat(second.get("role").asText(), is("admin"));
-            assertThat(second.get("cursor").asLong(), is(first.get("cursor").asLong() + 1));
+            assertThat(second.get("cursor").asLong() > first.get("cursor").asLong(), is(true));
         }
         // The old owner is an admin now: it may no longer demote, transfer or delete; the new owner may.
         assertProblem(owner.post(http, "/api/v1/rooms/" + id + "/owner", Map.of("userId", member.id())), 403, null);
@@ -256,7 +256,7 @@ class RoomAdministrationTest {
             JsonNode told = memberWs.await(f -> event(f, "room.deleted", id), Duration.ofSeconds(15));
             assertThat(told.get("byUserId").asLong(), is(owner.id()));
             assertThat(told.get("name").asText(), is(name));
-            assertThat(told.get("cursor").asLong(), is(syncFrom + 1));
+            assertThat(told.get("cursor").asLong() > syncFrom, is(true));
             // A member on another replica is told as well.
             adminWs.await(f -> event(f, "room.deleted", id), Duration.ofSeconds(15));
         }

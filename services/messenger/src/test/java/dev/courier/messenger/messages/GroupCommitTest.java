@@ -22,7 +22,6 @@ import dev.courier.messenger.testing.TestUser;
 import dev.courier.platform.testing.Http;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
@@ -90,22 +89,13 @@ class GroupCommitTest {
                     SELECT (convert_from(payload, 'UTF8')::jsonb -> 'message' ->> 'id')::bigint FROM outbox
                     WHERE conversation_id = ? ORDER BY id""", shared);
             assertThat(outboxOrder, is(sharedIds));
-            // The owner got every message of every chat once, at dense cursors, in id order per chat.
-            List<Long> cursors = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", owner.id());
-            for (int i = 0; i < cursors.size(); i++) {
-                assertThat(cursors.get(i), is((long) i + 1));
-            }
-            assertThat(longs(c, "SELECT last_cursor FROM user_cursors WHERE user_id = ?", owner.id()), contains((long) cursors.size()));
-            List<Long> ownerSharedEvents = longs(c, """
-                    SELECT e.message_id FROM user_events e JOIN messages m ON m.id = e.message_id
-                    WHERE e.user_id = ? AND m.conversation_id = ? ORDER BY e.cursor""",
-                    owner.id(), shared);
-            assertThat(ownerSharedEvents, is(sharedIds));
-            for (TestUser s : senders) {
-                List<Long> own = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", s.id());
-                for (int i = 0; i < own.size(); i++) {
-                    assertThat(own.get(i), is((long) i + 1));
-                }
+            // The stream has every message of every chat once (one row, whatever the chat's size), at
+            // positions in message id order per chat.
+            assertThat(longs(c, "SELECT message_id FROM stream_events WHERE conversation_id = ? AND message_id IS NOT NULL ORDER BY pos",
+                    shared), is(sharedIds));
+            for (long chat : directChats) {
+                assertThat(longs(c, "SELECT message_id FROM stream_events WHERE conversation_id = ? AND message_id IS NOT NULL ORDER BY pos",
+                        chat), is(longs(c, "SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", chat)));
             }
         }
     }
@@ -140,7 +130,7 @@ class GroupCommitTest {
             assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", chat).size(), is(21));
             assertThat(longs(c, "SELECT id FROM messages WHERE sender_id = ?", mallory.id()), is(empty()));
             assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", stranger).size(), is(1));
-            assertThat(longs(c, "SELECT cursor FROM user_events WHERE user_id = ?", mallory.id()), is(empty()));
+            assertThat(longs(c, "SELECT pos FROM stream_events WHERE conversation_id = ? AND message_id IS NOT NULL", chat).size(), is(21));
         }
     }
 
@@ -161,8 +151,8 @@ class GroupCommitTest {
         }
         try (Connection c = Cluster.db()) {
             assertThat(longs(c, "SELECT id FROM messages WHERE conversation_id = ?", chat).size(), is(2));
-            // One event for bob: the greeting and the message, nothing for the retries.
-            assertThat(longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", bob.id()), contains(1L, 2L));
+            // Two events in the chat: the greeting and the message, nothing for the retries.
+            assertThat(longs(c, "SELECT pos FROM stream_events WHERE conversation_id = ?", chat).size(), is(2));
         }
     }
 
@@ -210,9 +200,9 @@ class GroupCommitTest {
             List<Long> ids = longs(c, "SELECT id FROM messages WHERE conversation_id = ? AND text LIKE 'good %'", chat);
             assertThat(new HashSet<>(ids), is(stored));
             assertThat(ids.size(), is(27));
-            List<Long> cursors = longs(c, "SELECT cursor FROM user_events WHERE user_id = ? ORDER BY cursor", bob.id());
-            assertThat(cursors.size(), is(28));
-            assertThat(cursors.get(27), is(28L));
+            List<Long> events = longs(c, "SELECT message_id FROM stream_events WHERE conversation_id = ? ORDER BY pos", chat);
+            assertThat(events.size(), is(28));
+            assertThat(new HashSet<>(events.subList(1, 28)), is(stored));
         }
     }
 

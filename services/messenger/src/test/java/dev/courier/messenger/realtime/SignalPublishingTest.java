@@ -33,7 +33,7 @@ class SignalPublishingTest {
     void aBurstOfHintsArrivesMergedInOrderAtTheOtherReplicaAndNotAtItsSender() throws Exception {
         URI url = URI.create(Cluster.infra().redisUrl());
         try (JedisPooled redisA = new JedisPooled(url); JedisPooled redisB = new JedisPooled(url);
-                Signals a = new Signals(redisA); Signals b = new Signals(redisB)) {
+                Signals a = isolated(redisA); Signals b = isolated(redisB)) {
             List<Signals.Changed> heardByA = new CopyOnWriteArrayList<>();
             List<Signals.Changed> heardByB = new CopyOnWriteArrayList<>();
             a.listen(heardByA::add, e -> { }, r -> { });
@@ -41,21 +41,27 @@ class SignalPublishingTest {
             await(() -> a.subscribed() && b.subscribed());
             int hints = 2000;
             for (int i = 1; i <= hints; i++) {
-                a.changed(List.of(new Appended("{\"type\":\"note\",\"n\":" + i + "}", List.of(new Appended.Entry(7, i)))));
+                a.changed(List.of(new Appended(i, 7, "{\"type\":\"note\",\"n\":" + i + "}", List.of(), List.of())));
             }
             await(() -> heardByB.stream().mapToInt(c -> c.carried().size()).sum() >= hints);
-            List<Long> cursors = heardByB.stream().flatMap(c -> c.carried().stream())
-                    .flatMap(e -> e.cursors().stream()).map(Signals.Cursor::cursor).toList();
-            assertThat(cursors, is(LongStream.rangeClosed(1, hints).boxed().toList()));
-            assertThat(heardByB.stream().allMatch(c -> c.userIds().equals(List.of(7L))), is(true));
+            List<Long> positions = heardByB.stream().flatMap(c -> c.carried().stream()).map(Appended::pos).toList();
+            assertThat(positions, is(LongStream.rangeClosed(1, hints).boxed().toList()));
+            assertThat(heardByB.stream().flatMap(c -> c.carried().stream()).allMatch(e -> e.conversationId() == 7L), is(true));
             // Merged: far fewer messages than hints (a burst is taken from the queue in batches).
             assertThat(heardByB.size(), lessThan(hints));
             // Sent after the burst, so heard after it: by then A has had the chance to hear its own.
-            b.changed(List.of(new Appended("{\"type\":\"note\"}", List.of(new Appended.Entry(8, 1)))));
+            b.changed(List.of(new Appended(1, 8, "{\"type\":\"note\"}", List.of(), List.of())));
             await(() -> heardByA.size() == 1);
-            assertThat(heardByA.get(0).userIds(), is(List.of(8L)));
+            assertThat(heardByA.get(0).carried().get(0).conversationId(), is(8L));
             assertThat(a.dropped() + b.dropped(), is(0L));
         }
+    }
+
+    // Channels of this test's own: its made-up events must not reach the shared stack's replicas.
+    private static final String CHANNELS = "test:" + java.util.UUID.randomUUID() + ":";
+
+    private static Signals isolated(JedisPooled redis) {
+        return new Signals(redis, Signals.DEFAULT_QUEUE, CHANNELS + "changed", CHANNELS + "ephemeral");
     }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -86,7 +92,7 @@ class SignalPublishingTest {
             Signals signals = new Signals(hung, 2);
             try {
                 for (int i = 0; i < 100; i++) {
-                    signals.changed(List.of(new Appended("{\"type\":\"note\"}", List.of(new Appended.Entry(1, i + 1)))));
+                    signals.changed(List.of(new Appended(i + 1, 1, "{\"type\":\"note\"}", List.of(), List.of())));
                     signals.ephemeral(List.of(1L), Map.of("type", "typing"));
                 }
                 // Two wait in the queue, one batch (at most what the queue held, plus one) is being

@@ -95,7 +95,7 @@ class SlowClientTest {
                     cursor = f.get("cursor").asLong();
                 }
                 if (f.has("cursor") && !"ready".equals(f.path("type").asText())) {
-                    assertThat(f.get("cursor").asLong(), is(cursor + 1));
+                    assertThat(f.get("cursor").asLong() > cursor, is(true));
                     cursor = f.get("cursor").asLong();
                     if ("message.created".equals(f.path("type").asText())) {
                         processed.add(f.get("message").get("id").asLong());
@@ -107,10 +107,11 @@ class SlowClientTest {
             try (WsTestClient resumed = WsTestClient.connect(node.ws() + "?token=" + slow.token() + "&cursor=" + cursor)) {
                 assertThat(resumed.awaitType("ready").get("cursor").asLong(), is(cursor));
                 List<Long> rest = new ArrayList<>();
-                long next = cursor + 1;
+                long last = cursor;
                 while (rest.size() < ids.size() - processed.size()) {
                     JsonNode f = resumed.await(x -> x.has("cursor"), Duration.ofSeconds(15));
-                    assertThat(f.get("cursor").asLong(), is(next++));
+                    assertThat(f.get("cursor").asLong() > last, is(true));
+                    last = f.get("cursor").asLong();
                     if ("message.created".equals(f.path("type").asText())) {
                         rest.add(f.get("message").get("id").asLong());
                     }
