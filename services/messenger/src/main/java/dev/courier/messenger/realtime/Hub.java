@@ -356,10 +356,32 @@ public final class Hub implements AutoCloseable {
                 return;
             }
             List<Appended> missing = stream.range(from, upTo, RANGE);
+            long first = missing.isEmpty() ? upTo + 1 : missing.get(0).pos();
+            if (first > from + 1) {
+                // Positions that are gone: pruned while this replica was cut off from the others
+                // for longer than the stream keeps. Its sockets cannot be sent them: they read the
+                // database again, where a resume from before what is kept starts with "resync".
+                skipTo(first - 1);
+            }
             if (missing.isEmpty()) {
                 return;
             }
             offer(missing);
+        }
+    }
+
+    private void skipTo(long pos) {
+        synchronized (route) {
+            if (pos <= routed) {
+                return;
+            }
+            LOG.log(Level.WARNING, "Event stream positions " + (routed + 1) + " to " + pos + " are gone; every socket here reads again");
+            routed = pos;
+        }
+        for (Connection[] set : byUser.values()) {
+            for (Connection c : set) {
+                c.pull();
+            }
         }
     }
 
