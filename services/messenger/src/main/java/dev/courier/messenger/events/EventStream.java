@@ -44,9 +44,9 @@ public final class EventStream {
                 UNION ALL
                 SELECT conversation_id, joined_pos, left_pos FROM member_periods WHERE user_id = ? AND left_pos > ?
             )
-            SELECT e.pos, e.conversation_id, e.payload, e.message_id FROM mine m
+            SELECT e.pos, e.conversation_id, e.payload, e.message_id, e.joined, e.left_users FROM mine m
             CROSS JOIN LATERAL (
-                SELECT s.pos, s.conversation_id, s.payload, s.message_id FROM stream_events s
+                SELECT s.pos, s.conversation_id, s.payload, s.message_id, s.joined, s.left_users FROM stream_events s
                 WHERE s.conversation_id = m.conversation_id AND s.pos > greatest(?, m.joined_pos - 1) AND s.pos <= ?
                   AND (m.left_pos IS NULL OR s.pos <= m.left_pos)
                 ORDER BY s.pos LIMIT ?) e
@@ -142,7 +142,7 @@ public final class EventStream {
      * {@code limit} then) at the newest position that is gone.
      */
     public Page after(long userId, long cursor, int limit) {
-        return inSnapshot(c -> {
+        return db.inSnapshot(c -> {
             Head head = head(c);
             List<Event> events = new ArrayList<>(Math.min(limit, 256) + 1);
             long from = cursor;
@@ -151,10 +151,7 @@ public final class EventStream {
                         withCursor(head.prunedThrough(), "{\"type\":\"resync\",\"missedAfter\":" + cursor + "}")));
                 from = head.prunedThrough();
             }
-            record Row(long pos, byte[] payload, long messageId) {
-            }
-            List<Row> rows = new ArrayList<>();
-            List<Long> referenced = new ArrayList<>();
+            List<Appended> rows;
             try (PreparedStatement ps = c.prepareStatement(AFTER)) {
                 ps.setLong(1, userId);
                 ps.setLong(2, userId);
@@ -163,21 +160,12 @@ public final class EventStream {
                 ps.setLong(5, head.pos());
                 ps.setInt(6, limit);
                 ps.setInt(7, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Row row = new Row(rs.getLong(1), rs.getBytes(3), rs.getLong(4));
-                        rows.add(row);
-                        if (row.payload() == null) {
-                            referenced.add(row.messageId());
-                        }
-                    }
-                }
+                rows = read(c, ps);
             }
-            Map<Long, String> rendered = referenced.isEmpty() ? Map.of() : created.render(c, referenced);
-            for (Row row : rows) {
-                String json = row.payload() != null ? new String(row.payload(), StandardCharsets.UTF_8) : rendered.get(row.messageId());
-                if (json != null) {
-                    events.add(new Event(row.pos(), withCursor(row.pos(), json)));
+            for (Appended row : rows) {
+                // Messages are never removed; a row whose message is missing has nothing to say.
+                if (row.json() != null) {
+                    events.add(new Event(row.pos(), withCursor(row.pos(), row.json())));
                 }
             }
             return new Page(events, rows.size() >= limit, head, myChats(c, userId));
@@ -205,7 +193,7 @@ public final class EventStream {
     }
 
     public Chats chats(long userId) {
-        return inSnapshot(c -> {
+        return db.inSnapshot(c -> {
             Head head = head(c);
             return new Chats(head, myChats(c, userId));
         });
@@ -230,55 +218,41 @@ public final class EventStream {
      */
     public List<Appended> range(long after, long upTo, int limit) {
         return db.withConnection(c -> {
-            record Row(long pos, long conversationId, byte[] payload, long messageId, List<Long> joined, List<Long> left) {
-            }
-            List<Row> rows = new ArrayList<>();
-            List<Long> referenced = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(RANGE)) {
                 ps.setLong(1, after);
                 ps.setLong(2, upTo);
                 ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Row row = new Row(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4),
-                                longs(rs.getArray(5)), longs(rs.getArray(6)));
-                        rows.add(row);
-                        if (row.payload() == null) {
-                            referenced.add(row.messageId());
-                        }
-                    }
-                }
+                return read(c, ps);
             }
-            Map<Long, String> rendered = referenced.isEmpty() ? Map.of() : created.render(c, referenced);
-            List<Appended> out = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                String json = row.payload() != null ? new String(row.payload(), StandardCharsets.UTF_8) : rendered.get(row.messageId());
-                out.add(new Appended(row.pos(), row.conversationId(), json, row.joined(), row.left()));
-            }
-            return out;
         });
     }
 
     /**
-     * Reads in one repeatable-read snapshot: the head and the events and chats read with it agree
-     * (a chat joined after the head is not among the chats; an event after it is not read).
+     * Reads stream rows (pos, conversation_id, payload, message_id, joined, left_users) with
+     * their JSON: a creation stored by reference rendered from its message as it is now.
      */
-    private <T> T inSnapshot(Database.SqlFunction<Connection, T> work) {
-        return db.withConnection(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (Throwable e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    private List<Appended> read(Connection c, PreparedStatement ps) throws SQLException {
+        record Row(long pos, long conversationId, byte[] payload, long messageId, List<Long> joined, List<Long> left) {
+        }
+        List<Row> rows = new ArrayList<>();
+        List<Long> referenced = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Row row = new Row(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getLong(4),
+                        longs(rs.getArray(5)), longs(rs.getArray(6)));
+                rows.add(row);
+                if (row.payload() == null) {
+                    referenced.add(row.messageId());
+                }
             }
-        });
+        }
+        Map<Long, String> rendered = referenced.isEmpty() ? Map.of() : created.render(c, referenced);
+        List<Appended> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String json = row.payload() != null ? new String(row.payload(), StandardCharsets.UTF_8) : rendered.get(row.messageId());
+            out.add(new Appended(row.pos(), row.conversationId(), json, row.joined(), row.left()));
+        }
+        return out;
     }
 
     private static List<Long> longs(Array a) throws SQLException {

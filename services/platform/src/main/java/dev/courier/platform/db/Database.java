@@ -59,8 +59,24 @@ public final class Database implements AutoCloseable {
 
     /** Work inside one transaction: committed on return, rolled back on any exception. */
     public <T> T inTransaction(SqlFunction<Connection, T> work) {
+        return inTransaction(Connection.TRANSACTION_READ_COMMITTED, work);
+    }
+
+    /**
+     * Reads in one repeatable-read transaction: every statement sees the same snapshot (what one
+     * read found agrees with what the next one finds).
+     */
+    public <T> T inSnapshot(SqlFunction<Connection, T> work) {
+        return inTransaction(Connection.TRANSACTION_REPEATABLE_READ, work);
+    }
+
+    private <T> T inTransaction(int isolation, SqlFunction<Connection, T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                // Hikari puts the pool's default back when the connection is returned.
+                c.setTransactionIsolation(isolation);
+            }
             try {
                 T result = work.apply(c);
                 c.commit();
