@@ -35,6 +35,7 @@ import dev.courier.messenger.users.HttpUserDirectory;
 import dev.courier.messenger.users.UserDirectory;
 import dev.courier.platform.users.UserDirectoryClient;
 import dev.courier.platform.security.RemoteJwks;
+import dev.courier.platform.security.RevokedSessions;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
@@ -54,12 +55,14 @@ public final class MessengerApp implements CourierApp {
     private final ApiDocs docs = new ApiDocs();
     private final ProcessedConsumer processed;
     private final WsEndpoint wsEndpoint;
+    private final RevokedSessions revoked;
 
     private MessengerApp(Backing backing, Config config) {
         this.backing = backing;
         Config messenger = config.get("courier.messenger");
+        this.revoked = RevokedSessions.start(backing.redis());
         TokenVerifier verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
-                .orElseThrow(() -> new IllegalStateException("courier.auth.jwks is not set"))), java.time.Clock.systemUTC());
+                .orElseThrow(() -> new IllegalStateException("courier.auth.jwks is not set"))), java.time.Clock.systemUTC(), revoked);
         // auth's gRPC UserDirectory when its address is configured, else its HTTP profile lookup.
         UserDirectory users = config.get("courier.auth.grpc").asString().filter(s -> !s.isBlank()).isPresent()
                 ? new GrpcUserDirectory(UserDirectoryClient.fromConfig(config))
@@ -161,6 +164,7 @@ public final class MessengerApp implements CourierApp {
         processed.close();
         relay.close();
         signals.close();
+        revoked.close();
         backing.close();
     }
 }

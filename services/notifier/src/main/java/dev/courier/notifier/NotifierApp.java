@@ -45,6 +45,7 @@ import dev.courier.platform.server.Backing;
 import dev.courier.platform.http.Documents;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
+import dev.courier.platform.security.RevokedSessions;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.users.UserDirectoryClient;
 
@@ -54,6 +55,7 @@ public final class NotifierApp implements CourierApp {
     private final Backing backing;
     private final Vapid vapid;
     private final TokenVerifier verifier;
+    private final RevokedSessions revoked;
     private final SubscriptionStore subscriptions;
     private final PreferenceStore preferences;
     private final UnsubscribeTokens unsubscribeTokens;
@@ -71,8 +73,9 @@ public final class NotifierApp implements CourierApp {
         this.backing = backing;
         Secrets secrets = new Secrets(backing.db());
         this.vapid = VapidKeys.load(notifier, secrets);
+        this.revoked = RevokedSessions.start(backing.redis());
         this.verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
-                .orElse("http://127.0.0.1:8081/.well-known/jwks.json")), clock);
+                .orElse("http://127.0.0.1:8081/.well-known/jwks.json")), clock, revoked);
         this.subscriptions = new SubscriptionStore(backing.db());
         this.preferences = new PreferenceStore(backing.db());
         this.unsubscribeTokens = new UnsubscribeTokens(Base64.getUrlDecoder().decode(notifier.get("unsubscribe.key").asString()
@@ -163,6 +166,7 @@ public final class NotifierApp implements CourierApp {
         consumer.close();
         email.close();
         producer.close(Duration.ofSeconds(5));
+        revoked.close();
         backing.close();
     }
 

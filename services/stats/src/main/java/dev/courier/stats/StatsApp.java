@@ -14,6 +14,7 @@ import io.helidon.webserver.http.HttpRouting;
 
 import dev.courier.platform.health.Checks;
 import dev.courier.platform.security.RemoteJwks;
+import dev.courier.platform.security.RevokedSessions;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.http.Documents;
@@ -32,14 +33,16 @@ public final class StatsApp implements CourierApp {
     private final Duration stuckAfter;
     private final CountStore counts;
     private final TokenVerifier verifier;
+    private final RevokedSessions revoked;
     private final byte[] openapi;
 
-    private StatsApp(Backing backing, StatsConsumer consumer, Duration stuckAfter, TokenVerifier verifier) {
+    private StatsApp(Backing backing, StatsConsumer consumer, Duration stuckAfter, TokenVerifier verifier, RevokedSessions revoked) {
         this.backing = backing;
         this.consumer = consumer;
         this.stuckAfter = stuckAfter;
         this.counts = new CountStore(backing.db());
         this.verifier = verifier;
+        this.revoked = revoked;
         this.openapi = Documents.load(StatsApp.class, "/openapi/stats.yaml");
     }
 
@@ -55,9 +58,10 @@ public final class StatsApp implements CourierApp {
                 ? new StatsConsumer(backing.db(), backing.kafka(), stats.get("group").asString().orElse("courier-stats"),
                         stats.get("batch").asInt().orElse(500), hooks, Clock.systemUTC())
                 : null;
+        RevokedSessions revoked = RevokedSessions.start(backing.redis());
         TokenVerifier verifier = new TokenVerifier(RemoteJwks.of(config.get("courier.auth.jwks").asString()
-                .orElse("http://127.0.0.1:8081/.well-known/jwks.json")), Clock.systemUTC());
-        return new StatsApp(backing, consumer, Duration.ofSeconds(stats.get("stuck").asInt().orElse(60)), verifier);
+                .orElse("http://127.0.0.1:8081/.well-known/jwks.json")), Clock.systemUTC(), revoked);
+        return new StatsApp(backing, consumer, Duration.ofSeconds(stats.get("stuck").asInt().orElse(60)), verifier, revoked);
     }
 
     @Override
@@ -99,6 +103,7 @@ public final class StatsApp implements CourierApp {
         if (consumer != null) {
             consumer.close();
         }
+        revoked.close();
         backing.close();
     }
 

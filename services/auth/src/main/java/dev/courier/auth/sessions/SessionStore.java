@@ -14,6 +14,7 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.SetParams;
 
 import dev.courier.platform.http.Json;
+import dev.courier.platform.security.RevokedSessions;
 
 /**
  * Sessions in Redis. A session is a hash {@code courier:auth:session:<sid>} (user, device, times,
@@ -25,7 +26,7 @@ import dev.courier.platform.http.Json;
  */
 public final class SessionStore {
 
-    public static final String REVOKED_CHANNEL = "courier:sessions:revoked";
+    public static final String REVOKED_CHANNEL = RevokedSessions.CHANNEL;
     private static final String PREFIX = "courier:auth:";
 
     /**
@@ -143,17 +144,17 @@ public final class SessionStore {
                 revoked.add(sid);
             }
         }
+        // Each session by id (the other services refuse its tokens), and "*" when none is kept so
+        // messenger closes every socket of the user, including one whose session already expired.
+        revoked.forEach(sid -> publish(userId, sid));
         if (keep == null) {
             publish(userId, "*");
-        } else {
-            // Only some sockets must close: name each revoked session rather than "*".
-            revoked.forEach(sid -> publish(userId, sid));
         }
     }
 
     /** Marks a revoked session for the access-token lifetime; other services may check it to refuse a revoked session's tokens at once. */
     public boolean isRevoked(String sid) {
-        return redis.exists(PREFIX + "revoked:" + sid);
+        return redis.exists(RevokedSessions.KEY_PREFIX + sid);
     }
 
     private void drop(long userId, String sid) {
@@ -164,7 +165,7 @@ public final class SessionStore {
             }
             tx.del(sessionKey(sid));
             tx.srem(userKey(userId), sid);
-            tx.set(PREFIX + "revoked:" + sid, "1", SetParams.setParams().ex(accessTtl.toSeconds() + 60));
+            tx.set(RevokedSessions.KEY_PREFIX + sid, "1", SetParams.setParams().ex(accessTtl.toSeconds() + 60));
             tx.exec();
         }
     }

@@ -18,6 +18,6 @@ public final class WsEndpoint {
     }
 
     public void register(WsRouting.Builder ws) {
-        ws.endpoint("/ws", () -> new Connection(hub, verifier, commands));
+        ws.endpoint("/ws", () -> new UpgradeGuard(new Connection(hub, verifier, commands), hub));
     }
 }

@@ -165,10 +165,14 @@ public final class Cluster {
 
     /** A fresh user, registered and logged in through auth's HTTP API. */
     public static TestUser user() {
+        return user("pw-" + UUID.randomUUID());
+    }
+
+    /** A fresh user with this password, registered and logged in through auth's HTTP API. */
+    public static TestUser user(String password) {
         infra();
         Http auth = Http.port(authPort);
         String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String password = "pw-" + UUID.randomUUID();
         var reg = auth.post("/api/v1/auth/register", Map.of("username", name, "email", name + "@example.test", "password", password), Map.of());
         assertThat(reg.body(), reg.status(), is(201));
         var login = auth.post("/api/v1/auth/login", Map.of("login", name, "password", password), Map.of());

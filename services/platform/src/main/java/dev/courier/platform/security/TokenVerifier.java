@@ -34,15 +34,32 @@ public final class TokenVerifier {
     // it the top consumer of server CPU), and a client presents the same token for its whole life.
     private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final RevokedSessions revoked;
+
     private record Verified(Caller caller, long expiresAt) {
     }
 
+    /** A verifier that trusts a token until it expires (auth checks its sessions itself). */
     public TokenVerifier(KeySource keys, Clock clock) {
-        this.keys = keys;
-        this.clock = clock;
+        this(keys, clock, null);
     }
 
+    /** A verifier that also refuses the tokens of sessions auth has revoked. */
+    public TokenVerifier(KeySource keys, Clock clock, RevokedSessions revoked) {
+        this.keys = keys;
+        this.clock = clock;
+        this.revoked = revoked;
+    }
+
+    /**
+     * The caller of a valid token whose session is not revoked. Every service's requests, socket
+     * upgrades and renewals come through here, so this is the one place revocation is consulted.
+     */
     public Optional<Caller> verify(String token) {
+        return signed(token).filter(c -> revoked == null || !revoked.isRevoked(c.sessionId()));
+    }
+
+    private Optional<Caller> signed(String token) {
         long now = clock.instant().getEpochSecond();
         Verified hit = token == null ? null : verified.get(token);
         if (hit != null) {

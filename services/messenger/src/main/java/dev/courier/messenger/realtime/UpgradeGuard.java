@@ -1,0 +1,95 @@
+package dev.courier.messenger.realtime;
+
+import java.util.Optional;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+import dev.courier.messenger.events.Events;
+
+/**
+ * Stands in front of a {@link Connection}: an upgrade refused for its token is accepted and then
+ * closed with 4401 and an {@code error} frame, as the AsyncAPI document promises, instead of the
+ * HTTP 404 Helidon answers for any refused upgrade; so a client can tell an expired or revoked
+ * token from a wrong URL. A refusal while the node drains stays an HTTP refusal.
+ */
+final class UpgradeGuard implements WsListener {
+
+    private final WsListener connection;
+    private final Hub hub;
+    private volatile String refused;
+
+    UpgradeGuard(WsListener connection, Hub hub) {
+        this.connection = connection;
+        this.hub = hub;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        try {
+            return connection.onHttpUpgrade(prologue, headers);
+        } catch (WsUpgradeException e) {
+            if (!hub.accepting()) {
+                throw e;
+            }
+            refused = e.getMessage();
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        if (refused != null) {
+            session.send(Connection.write(Events.of("error", "status", 401, "title", "Unauthorized", "detail", refused)), true);
+            session.close(Connection.UNAUTHORIZED, "unauthorized");
+            return;
+        }
+        connection.onOpen(session);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (refused == null) {
+            connection.onMessage(session, text, last);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (refused == null) {
+            connection.onMessage(session, buffer, last);
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (refused == null) {
+            connection.onPing(session, buffer);
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (refused == null) {
+            connection.onPong(session, buffer);
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (refused == null) {
+            connection.onClose(session, status, reason);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (refused == null) {
+            connection.onError(session, t);
+        }
+    }
+}
