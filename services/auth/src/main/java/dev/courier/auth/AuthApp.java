@@ -25,6 +25,7 @@ import dev.courier.auth.ratelimit.RateLimiter;
 import dev.courier.auth.recovery.Mailer;
 import dev.courier.auth.recovery.PasswordResets;
 import dev.courier.auth.recovery.RecoveryEndpoints;
+import dev.courier.auth.seed.ChatServerEndpoints;
 import dev.courier.auth.seed.SeedEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
@@ -98,7 +99,8 @@ public final class AuthApp implements CourierApp {
                 clock, Duration.ofSeconds(auth.get("reset.ttlseconds").asLong().orElse(1800L)),
                 auth.get("reset.url").asString().orElse("http://localhost:8080/app/#reset="));
         this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
-        this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl);
+        this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl,
+                new ChatServerEndpoints(accounts, profiles, authn, client, loginLimit, registerLimit));
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
         this.keyAdmin = new KeyAdminEndpoint(keyring, authn);

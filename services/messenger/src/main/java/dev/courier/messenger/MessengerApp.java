@@ -10,6 +10,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
+import dev.courier.messenger.dialects.ChatServerHttp;
 import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.EventLogPruner;
@@ -48,6 +49,7 @@ public final class MessengerApp implements CourierApp {
     private final Signals signals;
     private final MessagesHttp messagesHttp;
     private final SeedHttp seedHttp;
+    private final ChatServerHttp chatServerHttp;
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
@@ -87,7 +89,9 @@ public final class MessengerApp implements CourierApp {
                 outbox, log, users, afterCommit);
         this.syncHttp = new SyncHttp(log, verifier);
         this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
-        this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, log, users, afterCommit), verifier);
+        Rooms rooms = new Rooms(backing.db(), conversations, log, users, afterCommit);
+        this.roomsHttp = new RoomsHttp(rooms, verifier);
+        this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }
@@ -113,6 +117,7 @@ public final class MessengerApp implements CourierApp {
         routing.register("/api/v1/rooms", roomsHttp);
         routing.register("/api/v1/sync", syncHttp);
         seedHttp.register(routing);
+        chatServerHttp.register(routing);
     }
 
     @Override
