@@ -27,6 +27,7 @@ import dev.courier.auth.recovery.PasswordResets;
 import dev.courier.auth.recovery.RecoveryEndpoints;
 import dev.courier.auth.seed.ChatServerEndpoints;
 import dev.courier.auth.seed.SeedEndpoints;
+import dev.courier.auth.seed.UsersServiceEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.UserStore;
@@ -55,6 +56,7 @@ public final class AuthApp implements CourierApp {
     private final KeyAdminEndpoint keyAdmin;
     private final OpenApiEndpoint openApi = new OpenApiEndpoint();
     private final SeedEndpoints seed;
+    private final UsersServiceEndpoints usersService;
     private final PasswordResets resets;
     private final RecoveryEndpoints recovery;
     private final RouteTable routes = new RouteTable();
@@ -101,6 +103,7 @@ public final class AuthApp implements CourierApp {
         this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
         this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl,
                 new ChatServerEndpoints(accounts, profiles, authn, client, loginLimit, registerLimit));
+        this.usersService = new UsersServiceEndpoints(accounts, client, registerLimit);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
         this.jwks = new JwksEndpoint(keyring);
         this.keyAdmin = new KeyAdminEndpoint(keyring, authn);
@@ -136,6 +139,7 @@ public final class AuthApp implements CourierApp {
         profileEndpoints.routing(routing, routes);
         recovery.routing(routing, routes);
         seed.routing(routing, routes);
+        usersService.routing(routing, routes);
     }
 
     /** The gRPC UserDirectory on its own listener, never on the public port or the gateway. */

@@ -11,6 +11,7 @@ import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
 import dev.courier.messenger.dialects.ChatServerHttp;
+import dev.courier.messenger.dialects.UsersMessagesHttp;
 import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.EventLogPruner;
@@ -50,6 +51,7 @@ public final class MessengerApp implements CourierApp {
     private final MessagesHttp messagesHttp;
     private final SeedHttp seedHttp;
     private final ChatServerHttp chatServerHttp;
+    private final UsersMessagesHttp usersMessagesHttp;
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
@@ -92,6 +94,7 @@ public final class MessengerApp implements CourierApp {
         Rooms rooms = new Rooms(backing.db(), conversations, log, users, afterCommit);
         this.roomsHttp = new RoomsHttp(rooms, verifier);
         this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);
+        this.usersMessagesHttp = new UsersMessagesHttp(messaging, verifier);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }
@@ -117,6 +120,7 @@ public final class MessengerApp implements CourierApp {
         routing.register("/api/v1/rooms", roomsHttp);
         routing.register("/api/v1/sync", syncHttp);
         seedHttp.register(routing);
+        usersMessagesHttp.register(routing);
         chatServerHttp.register(routing);
     }
 
