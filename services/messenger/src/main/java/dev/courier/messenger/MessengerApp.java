@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -11,6 +13,7 @@ import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
 import dev.courier.messenger.dialects.ChatServerHttp;
+import dev.courier.messenger.dialects.MessagesGrpc;
 import dev.courier.messenger.dialects.UsersMessagesHttp;
 import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
@@ -44,6 +47,9 @@ import dev.courier.platform.server.CourierApp;
 /** The messenger service, wired: its backing servers, stores, rules, routes and background work. */
 public final class MessengerApp implements CourierApp {
 
+    /** The public gRPC listener for clients (seed 002's {@code messages.MessageService}). */
+    public static final String PUBLIC_GRPC_SOCKET = "grpc-public";
+
     private final Backing backing;
     private final OutboxRelay relay;
     private final EventLogPruner pruner;
@@ -52,6 +58,9 @@ public final class MessengerApp implements CourierApp {
     private final SeedHttp seedHttp;
     private final ChatServerHttp chatServerHttp;
     private final UsersMessagesHttp usersMessagesHttp;
+    private final MessagesGrpc messagesGrpc;
+    private final String grpcHost;
+    private final int publicGrpcPort;
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
@@ -95,6 +104,10 @@ public final class MessengerApp implements CourierApp {
         this.roomsHttp = new RoomsHttp(rooms, verifier);
         this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);
         this.usersMessagesHttp = new UsersMessagesHttp(messaging, verifier);
+        this.messagesGrpc = new MessagesGrpc(usersMessagesHttp, verifier, log, messenger.get("publicgrpc.pollmillis").asLong().orElse(200L));
+        this.grpcHost = config.get("server.host").asString().orElse("0.0.0.0");
+        // As auth's gRPC: a server on a free port (tests, several devstacks) takes a free gRPC port too.
+        this.publicGrpcPort = config.get("server.port").asInt().orElse(8082) == 0 ? 0 : messenger.get("publicgrpc.port").asInt().orElse(9182);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }
@@ -134,6 +147,22 @@ public final class MessengerApp implements CourierApp {
         wsEndpoint.register(ws);
     }
 
+    /** Seed 002's {@code messages.MessageService} for clients, on a listener of its own (plain h2c behind the ingress's TLS). */
+    @Override
+    public void server(WebServerConfig.Builder server) {
+        server.putSocket(PUBLIC_GRPC_SOCKET, socket -> {
+            socket.host(grpcHost).port(publicGrpcPort);
+            var grpc = GrpcRouting.builder();
+            publicGrpc().forEach(grpc::service);
+            socket.addRouting(grpc);
+        });
+    }
+
+    @Override
+    public List<io.grpc.ServerServiceDefinition> publicGrpc() {
+        return List.of(messagesGrpc.bindService());
+    }
+
     @Override
     public List<HealthCheck> healthChecks() {
         return backing.healthChecks();
@@ -165,6 +194,7 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public void close() {
+        messagesGrpc.close();
         hub.close();
         pruner.close();
         processed.close();
