@@ -25,7 +25,10 @@ import dev.courier.auth.ratelimit.RateLimiter;
 import dev.courier.auth.recovery.Mailer;
 import dev.courier.auth.recovery.PasswordResets;
 import dev.courier.auth.recovery.RecoveryEndpoints;
+import dev.courier.auth.seed.ChatServerEndpoints;
 import dev.courier.auth.seed.SeedEndpoints;
+import dev.courier.auth.seed.UsersGrpc;
+import dev.courier.auth.seed.UsersServiceEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.UserStore;
@@ -43,6 +46,8 @@ public final class AuthApp implements CourierApp {
 
     /** The name of the internal gRPC listener: {@code webServer.port(AuthApp.GRPC_SOCKET)} is its bound port. */
     public static final String GRPC_SOCKET = "grpc";
+    /** The public gRPC listener for clients (seed 002's {@code users.UserService}). */
+    public static final String PUBLIC_GRPC_SOCKET = "grpc-public";
 
     private static final System.Logger LOG = System.getLogger(AuthApp.class.getName());
 
@@ -54,12 +59,15 @@ public final class AuthApp implements CourierApp {
     private final KeyAdminEndpoint keyAdmin;
     private final OpenApiEndpoint openApi = new OpenApiEndpoint();
     private final SeedEndpoints seed;
+    private final UsersServiceEndpoints usersService;
     private final PasswordResets resets;
     private final RecoveryEndpoints recovery;
     private final RouteTable routes = new RouteTable();
     private final UserDirectoryService directory;
     private final String grpcHost;
     private final int grpcPort;
+    private final int publicGrpcPort;
+    private final UsersGrpc usersGrpc;
     private final InternalTls internalTls;
 
     private AuthApp(Backing backing, Config config) {
@@ -69,6 +77,7 @@ public final class AuthApp implements CourierApp {
         // A server on a free port (tests, several devstacks on one machine) takes a free gRPC port too,
         // so parallel runs never collide on 9081; the bound port is webServer.port(GRPC_SOCKET).
         this.grpcPort = config.get("server.port").asInt().orElse(8081) == 0 ? 0 : auth.get("grpc.port").asInt().orElse(9081);
+        this.publicGrpcPort = config.get("server.port").asInt().orElse(8081) == 0 ? 0 : auth.get("publicgrpc.port").asInt().orElse(9181);
         this.internalTls = InternalTls.fromConfig(config);
         Clock clock = Clock.systemUTC();
         Duration accessTtl = Duration.ofSeconds(auth.get("access.ttlseconds").asLong().orElse(900L));
@@ -98,8 +107,11 @@ public final class AuthApp implements CourierApp {
                 clock, Duration.ofSeconds(auth.get("reset.ttlseconds").asLong().orElse(1800L)),
                 auth.get("reset.url").asString().orElse("http://localhost:8080/app/#reset="));
         this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
-        this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl);
+        this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl,
+                new ChatServerEndpoints(accounts, profiles, authn, client, loginLimit, registerLimit));
+        this.usersService = new UsersServiceEndpoints(accounts, client, registerLimit);
         this.profileEndpoints = new ProfileEndpoints(profiles, authn);
+        this.usersGrpc = new UsersGrpc(usersService, profiles);
         this.jwks = new JwksEndpoint(keyring);
         this.keyAdmin = new KeyAdminEndpoint(keyring, authn);
         this.directory = new UserDirectoryService(users);
@@ -134,6 +146,7 @@ public final class AuthApp implements CourierApp {
         profileEndpoints.routing(routing, routes);
         recovery.routing(routing, routes);
         seed.routing(routing, routes);
+        usersService.routing(routing, routes);
     }
 
     /** The gRPC UserDirectory on its own listener, never on the public port or the gateway. */
@@ -147,9 +160,21 @@ public final class AuthApp implements CourierApp {
                     .addRouting(GrpcRouting.builder().service(UserDirectoryProto.getDescriptor(), directory));
             tls.ifPresent(socket::tls);
         });
+        // Clients' gRPC (seed 002) on a listener of its own: plain h2c, as the ingress terminates TLS in front of it.
+        server.putSocket(PUBLIC_GRPC_SOCKET, socket -> {
+            socket.host(grpcHost).port(publicGrpcPort);
+            var grpc = GrpcRouting.builder();
+            publicGrpc().forEach(grpc::service);
+            socket.addRouting(grpc);
+        });
         LOG.log(System.Logger.Level.INFO, tls.isPresent()
                 ? "gRPC UserDirectory listener over TLS (" + internalTls.describe() + ")"
                 : "gRPC UserDirectory listener in plain h2c (" + InternalTls.CERT + " and " + InternalTls.KEY + " are not set)");
+    }
+
+    @Override
+    public List<io.grpc.ServerServiceDefinition> publicGrpc() {
+        return List.of(usersGrpc.bindService());
     }
 
     /** The routes registered so far (public and own-port), as the OpenAPI test checks them. */

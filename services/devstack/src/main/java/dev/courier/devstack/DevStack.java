@@ -49,11 +49,14 @@ public final class DevStack implements AutoCloseable {
             // auth first: the others verify its tokens through its JWKS and look users up over its gRPC.
             Map<String, String> authConfig = new HashMap<>(common);
             authConfig.put("courier.auth.grpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1000));
+            authConfig.put("courier.auth.publicgrpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1100));
             int auth = stack.startService("auth", AuthApp.class, AuthApp::create, authConfig, servicePort);
             common.put("courier.auth.jwks", "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
             common.put("courier.auth.url", "http://127.0.0.1:" + auth);
             common.put("courier.auth.grpc", "127.0.0.1:" + stack.servers.get("auth").port(AuthApp.GRPC_SOCKET));
-            stack.startService("messenger", MessengerApp.class, MessengerApp::create, common, next(servicePort, 1));
+            Map<String, String> messengerConfig = new HashMap<>(common);
+            messengerConfig.put("courier.messenger.publicgrpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1101));
+            stack.startService("messenger", MessengerApp.class, MessengerApp::create, messengerConfig, next(servicePort, 1));
             stack.startService("stats", StatsApp.class, StatsApp::create, common, next(servicePort, 2));
             stack.startService("notifier", NotifierApp.class, NotifierApp::create, common, next(servicePort, 3));
             stack.gateway = Gateway.start(gatewayPort, stack.apps);
@@ -66,6 +69,11 @@ public final class DevStack implements AutoCloseable {
 
     public int gatewayPort() {
         return gateway.port();
+    }
+
+    /** The gateway's gRPC port: seed 002's public gRPC services (users and messages) together. */
+    public int gatewayGrpcPort() {
+        return gateway.port(Gateway.GRPC_SOCKET);
     }
 
     /** The port of one service's own server (its health, metrics and internal endpoints). */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.websocket.WsRouting;
 
 import dev.courier.platform.http.Problems;
@@ -15,6 +16,8 @@ import dev.courier.platform.server.Servers;
  * disjoint by design, exactly as the ingress routes them to separate pods in Kubernetes.
  */
 final class Gateway {
+
+    static final String GRPC_SOCKET = "grpc";
 
     private Gateway() {
     }
@@ -37,6 +40,12 @@ final class Gateway {
                     });
                 })
                 .addRouting(ws)
+                // Seed 002's public gRPC services of every app on one port beside the public one (COURIER_PORT + 1000).
+                .putSocket(GRPC_SOCKET, socket -> {
+                    var grpc = GrpcRouting.builder();
+                    apps.forEach(app -> app.publicGrpc().forEach(grpc::service));
+                    socket.host("127.0.0.1").port(port == 0 ? 0 : port + 1000).addRouting(grpc);
+                })
                 .build()
                 .start();
         if (!server.isRunning()) {

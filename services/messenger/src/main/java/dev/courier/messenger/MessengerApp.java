@@ -4,12 +4,17 @@ import java.util.List;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 
 import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
+import dev.courier.messenger.dialects.ChatServerHttp;
+import dev.courier.messenger.dialects.MessagesGrpc;
+import dev.courier.messenger.dialects.UsersMessagesHttp;
 import dev.courier.messenger.docs.ApiDocs;
 import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.EventLogPruner;
@@ -43,12 +48,20 @@ import dev.courier.platform.server.CourierApp;
 /** The messenger service, wired: its backing servers, stores, rules, routes and background work. */
 public final class MessengerApp implements CourierApp {
 
+    /** The public gRPC listener for clients (seed 002's {@code messages.MessageService}). */
+    public static final String PUBLIC_GRPC_SOCKET = "grpc-public";
+
     private final Backing backing;
     private final OutboxRelay relay;
     private final EventLogPruner pruner;
     private final Signals signals;
     private final MessagesHttp messagesHttp;
     private final SeedHttp seedHttp;
+    private final ChatServerHttp chatServerHttp;
+    private final UsersMessagesHttp usersMessagesHttp;
+    private final MessagesGrpc messagesGrpc;
+    private final String grpcHost;
+    private final int publicGrpcPort;
     private final RoomsHttp roomsHttp;
     private final SyncHttp syncHttp;
     private final Hub hub;
@@ -90,7 +103,14 @@ public final class MessengerApp implements CourierApp {
                 outbox, stream, users, afterCommit);
         this.syncHttp = new SyncHttp(stream, verifier);
         this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
-        this.roomsHttp = new RoomsHttp(new Rooms(backing.db(), conversations, stream, users, afterCommit), verifier);
+        Rooms rooms = new Rooms(backing.db(), conversations, stream, users, afterCommit);
+        this.roomsHttp = new RoomsHttp(rooms, verifier);
+        this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);
+        this.usersMessagesHttp = new UsersMessagesHttp(messaging, verifier);
+        this.messagesGrpc = new MessagesGrpc(usersMessagesHttp, verifier, stream, messenger.get("publicgrpc.pollmillis").asLong().orElse(200L));
+        this.grpcHost = config.get("server.host").asString().orElse("0.0.0.0");
+        // As auth's gRPC: a server on a free port (tests, several devstacks) takes a free gRPC port too.
+        this.publicGrpcPort = config.get("server.port").asInt().orElse(8082) == 0 ? 0 : messenger.get("publicgrpc.port").asInt().orElse(9182);
         this.messagesHttp = new MessagesHttp(messaging, verifier);
         this.seedHttp = new SeedHttp(messaging, verifier);
     }
@@ -116,6 +136,8 @@ public final class MessengerApp implements CourierApp {
         routing.register("/api/v1/rooms", roomsHttp);
         routing.register("/api/v1/sync", syncHttp);
         seedHttp.register(routing);
+        usersMessagesHttp.register(routing);
+        chatServerHttp.register(routing);
     }
 
     @Override
@@ -126,6 +148,22 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void websocket(WsRouting.Builder ws) {
         wsEndpoint.register(ws);
+    }
+
+    /** Seed 002's {@code messages.MessageService} for clients, on a listener of its own (plain h2c behind the ingress's TLS). */
+    @Override
+    public void server(WebServerConfig.Builder server) {
+        server.putSocket(PUBLIC_GRPC_SOCKET, socket -> {
+            socket.host(grpcHost).port(publicGrpcPort);
+            var grpc = GrpcRouting.builder();
+            publicGrpc().forEach(grpc::service);
+            socket.addRouting(grpc);
+        });
+    }
+
+    @Override
+    public List<io.grpc.ServerServiceDefinition> publicGrpc() {
+        return List.of(messagesGrpc.bindService());
     }
 
     @Override
@@ -159,6 +197,7 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public void close() {
+        messagesGrpc.close();
         hub.close();
         pruner.close();
         processed.close();

@@ -30,7 +30,8 @@ class ApiDocsTest {
         for (String p : List.of("/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/chats", "/api/v1/chats/{id}/messages",
                 "/api/v1/chats/{id}/read", "/api/v1/rooms", "/api/v1/rooms/public", "/api/v1/rooms/{id}", "/api/v1/rooms/{id}/join",
                 "/api/v1/rooms/{id}/leave", "/api/v1/rooms/{id}/members", "/api/v1/rooms/{id}/members/{userId}",
-                "/api/v1/rooms/{id}/admins", "/api/v1/rooms/{id}/admins/{userId}", "/api/v1/rooms/{id}/owner", "/api/v1/sync", "/send", "/chat", "/chats")) {
+                "/api/v1/rooms/{id}/admins", "/api/v1/rooms/{id}/admins/{userId}", "/api/v1/rooms/{id}/owner", "/api/v1/sync", "/send", "/chat", "/chats",
+                "/create-room", "/join", "/invite", "/rooms", "/room/{roomID}", "/messages/{roomID}", "/messages/send", "/messages/history")) {
             assertThat(paths, hasKey(p));
         }
     }

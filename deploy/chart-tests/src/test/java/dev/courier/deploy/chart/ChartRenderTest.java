@@ -100,6 +100,12 @@ class ChartRenderTest {
                 Map.entry("/api/v1/messages", "courier-messenger"), Map.entry("/api/v1/sync", "courier-messenger"),
                 Map.entry("/ws", "courier-messenger"), Map.entry("/send", "courier-messenger"),
                 Map.entry("/chat", "courier-messenger"), Map.entry("/chats", "courier-messenger"),
+                // Seed 003 and seed 002 (issue 16); "/profile" and "/room" are Prefix for their "/{id}" forms, "/messages" for 003's
+                // "/messages/{roomID}" and 002's "/messages/send" and "/messages/history".
+                Map.entry("/login", "courier-auth"), Map.entry("/profile", "courier-auth"), Map.entry("/change-name", "courier-auth"),
+                Map.entry("/users/register", "courier-auth"), Map.entry("/create-room", "courier-messenger"),
+                Map.entry("/join", "courier-messenger"), Map.entry("/invite", "courier-messenger"), Map.entry("/rooms", "courier-messenger"),
+                Map.entry("/room", "courier-messenger"), Map.entry("/messages", "courier-messenger"),
                 Map.entry("/api/v1/stats", "courier-stats"), Map.entry("/MessagesReceived", "courier-stats"),
                 Map.entry("/MessagesReceivedByUser", "courier-stats"), Map.entry("/MessagesSentByUser", "courier-stats"),
                 Map.entry("/api/v1/push", "courier-notifier"), Map.entry("/api/v1/notifications", "courier-notifier"),

@@ -3,6 +3,7 @@ package dev.courier.auth.seed;
 import java.time.Duration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import io.helidon.http.HeaderNames;
@@ -21,6 +22,7 @@ import dev.courier.auth.web.Cookies;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
 import dev.courier.platform.http.Bodies;
+import dev.courier.platform.http.Json;
 import dev.courier.platform.http.ProblemException;
 
 /**
@@ -37,23 +39,32 @@ public final class SeedEndpoints {
     private final RateLimiter registerLimit;
     private final Duration accessTtl;
     private final Duration refreshTtl;
+    private final ChatServerEndpoints chatServer;
 
     public SeedEndpoints(Accounts accounts, ClientInfo client, RateLimiter loginLimit, RateLimiter registerLimit,
-                         Duration accessTtl, Duration refreshTtl) {
+                         Duration accessTtl, Duration refreshTtl, ChatServerEndpoints chatServer) {
         this.accounts = accounts;
         this.client = client;
         this.loginLimit = loginLimit;
         this.registerLimit = registerLimit;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
+        this.chatServer = chatServer;
     }
 
     public void routing(HttpRouting.Builder r, RouteTable t) {
         t.add(r, Method.POST, "/register", this::register).add(r, Method.POST, "/auth", this::auth);
+        chatServer.routing(r, t);
     }
 
+    /** Seed 003 registers on the same path; its body is told apart by its field names ({@link ChatServerEndpoints#claims}). */
     private void register(ServerRequest req, ServerResponse res) {
-        Credentials body = Bodies.read(req, Credentials.class);
+        JsonNode node = Bodies.read(req, JsonNode.class);
+        if (ChatServerEndpoints.claims(node)) {
+            chatServer.register(node, req, res);
+            return;
+        }
+        Credentials body = Bodies.parse(Json.write(node), Credentials.class);
         Validation.username("user", body.user());
         registerLimit.hit(body.user(), client.address(req));
         User user;

@@ -22,7 +22,16 @@ public final class Authn {
     }
 
     public Caller require(ServerRequest req) {
-        Caller caller = verifier.require(req);
+        return live(verifier.require(req));
+    }
+
+    /** The same check for a token found elsewhere than the bearer header (a seed's bare header). */
+    public Caller require(java.util.Optional<String> token) {
+        return live(token.flatMap(verifier::verify)
+                .orElseThrow(() -> ProblemException.unauthorized("A valid access token is required.")));
+    }
+
+    private Caller live(Caller caller) {
         if (!sessions.isActive(caller.userId(), caller.sessionId())) {
             throw ProblemException.unauthorized("The session has been revoked or has expired.");
         }

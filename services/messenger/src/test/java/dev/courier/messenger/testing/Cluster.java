@@ -32,6 +32,7 @@ public final class Cluster {
     private static Endpoints infra;
     private static int authPort;
     private static int authGrpcPort;
+    private static int authPublicGrpcPort;
     private static Node a;
     private static Node b;
 
@@ -73,6 +74,7 @@ public final class Cluster {
             WebServer server = Servers.start(config, auth);
             authPort = server.port();
             authGrpcPort = server.port(AuthApp.GRPC_SOCKET);
+            authPublicGrpcPort = server.port(AuthApp.PUBLIC_GRPC_SOCKET);
         }
         return infra;
     }
@@ -183,6 +185,12 @@ public final class Cluster {
     public static Http auth() {
         infra();
         return Http.port(authPort);
+    }
+
+    /** Auth's public gRPC port (seed 002's users.UserService). */
+    public static int authPublicGrpcPort() {
+        infra();
+        return authPublicGrpcPort;
     }
 
     /**

@@ -140,6 +140,18 @@ public final class TokenVerifier {
         return req.headers().cookies().first(ACCESS_COOKIE).asOptional();
     }
 
+    /**
+     * The token of a seed client that sends {@code Authorization: <token>} without the "Bearer "
+     * scheme (seed 003); a bearer header or the access cookie works as everywhere else.
+     */
+    public static Optional<String> bareOrBearerToken(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION).map(String::trim).filter(h -> !h.isEmpty());
+        if (header.isPresent() && !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header;
+        }
+        return token(req);
+    }
+
     /** Claims for a new access token; auth signs them. */
     public static Map<String, Object> claims(long userId, String sessionId, Collection<String> roles, Instant issuedAt, Instant expiresAt, String jti) {
         return Map.of("iss", ISSUER, "aud", AUDIENCE, "sub", Long.toString(userId), "sid", sessionId,

@@ -30,6 +30,14 @@ public interface CourierApp extends AutoCloseable {
     default void websocket(WsRouting.Builder ws) {
     }
 
+    /**
+     * Public gRPC services for clients (seed 002's), served on the service's own public gRPC listener
+     * and, in the devstack, together on the gateway's gRPC port, as the ingress routes them by path.
+     */
+    default List<io.grpc.ServerServiceDefinition> publicGrpc() {
+        return List.of();
+    }
+
     /** Anything only the service's own server has, such as a gRPC listener. */
     default void server(WebServerConfig.Builder server) {
     }
