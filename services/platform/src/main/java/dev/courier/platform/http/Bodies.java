@@ -31,7 +31,9 @@ public final class Bodies {
         }
         try (InputStream in = req.content().inputStream()) {
             bytes = declared >= 0 ? in.readNBytes((int) declared) : in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports broken framing (a chunk size that is not hex, a body shorter than its
+            // Content-Length) as runtime exceptions: the client's fault, not a 500.
             throw ProblemException.badRequest("Could not read the request body.");
         }
         if (bytes.length > MAX_BODY_BYTES) {
