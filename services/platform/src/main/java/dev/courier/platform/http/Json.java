@@ -17,6 +17,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
+            // "34" is not the number 34, nor "true" a boolean, nor 1 true.
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build()
             .registerModule(new JavaTimeModule())
             .registerModule(new SimpleModule("courier-strict-text").addDeserializer(String.class, new StrictText()))
