@@ -96,7 +96,8 @@ public final class NotifierApp implements CourierApp {
                 notifier.get("publicurl").asString().orElse("http://localhost:8080"), clock);
         this.emailFlush = Duration.ofMillis(notifier.get("email.flushmillis").asLong().orElse(30_000L));
         Dispatcher dispatcher = new Dispatcher(backing.redis(), preferences, subscriptions, push, email,
-                new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"))), clock);
+                new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"),
+                        dev.courier.platform.tls.InternalTls.fromConfig(config), config.get("courier.auth.directorycredential").asString().orElse(""))), clock);
         var props = backing.kafka().consumer(notifier.get("kafka.group").asString().orElse("courier-notifier"), "courier-notifier");
         props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
         this.consumer = new MessageConsumer(props, notifier.get("kafka.topic").asString().orElse(Topics.MESSAGES),

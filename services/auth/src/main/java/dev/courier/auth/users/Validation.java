@@ -8,9 +8,11 @@ import dev.courier.platform.http.ProblemException;
 public final class Validation {
 
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
-    // Deliberately simple: one @, no spaces or control characters, a dot in the domain. Whether the
-    // address really exists is only learnt by mailing it.
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
+    // A bare address only, as HTML's <input type=email> defines it (no display name, no quotes,
+    // brackets, commas or comments that a mail library would read as a second mailbox), with a dot
+    // in the domain. Whether it exists is learnt by mailing it a verification link.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     public static final int MAX_DISPLAY_NAME = 64;
 
     private Validation() {
@@ -24,12 +26,14 @@ public final class Validation {
         return value;
     }
 
+    /** A bare address, normalised: the domain in lower case (the local part is the mailbox's own). */
     public static String email(String field, String value) {
         required(field, value);
         if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
-            throw ProblemException.badField(field, "'" + field + "' is not a valid email address.");
+            throw ProblemException.badField(field, "'" + field + "' must be a bare email address such as name@example.com.");
         }
-        return value;
+        int at = value.lastIndexOf('@');
+        return value.substring(0, at + 1) + value.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
     public static String displayName(String field, String value) {
