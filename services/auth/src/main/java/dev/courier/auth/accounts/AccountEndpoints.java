@@ -97,6 +97,9 @@ public final class AccountEndpoints {
             token = req.headers().cookies().first(Cookies.REFRESH).asOptional()
                     .filter(v -> !v.isEmpty() && v.length() <= 128)
                     .orElseThrow(() -> ProblemException.badField("refreshToken", "A refresh token is required (body or cookie)."));
+            if (!dev.courier.platform.http.CrossSite.allowed(req.prologue().method(), req.headers())) {
+                throw ProblemException.forbidden("A cookie-authenticated write must come from this site (Origin / Sec-Fetch-Site).");
+            }
         }
         sendTokens(req, res, accounts.refresh(token));
     }

@@ -35,6 +35,8 @@ public final class UserStore {
     private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?) AND email_verified_at IS NOT NULL";
     private static final String SET_HASH = "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
     private static final String CHANGE_PASSWORD = "UPDATE users SET password_hash = ?, password_changed_at = now() WHERE id = ?";
+    // A reset link mailed before the password changed must not undo the change.
+    private static final String SPEND_RESETS = "UPDATE password_resets SET used_at = now() WHERE user_id = ? AND used_at IS NULL";
     private static final String SET_DISPLAY_NAME = "UPDATE users SET display_name = ? WHERE id = ? RETURNING " + COLUMNS;
     private static final String SEARCH = """
             SELECT %s FROM users
@@ -117,16 +119,21 @@ public final class UserStore {
         });
     }
 
+    /** Sets a new password and spends every outstanding reset token of the user. */
     public void changePassword(Connection c, long id, String newHash) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CHANGE_PASSWORD)) {
             ps.setString(1, newHash);
             ps.setLong(2, id);
             ps.executeUpdate();
         }
+        try (PreparedStatement ps = c.prepareStatement(SPEND_RESETS)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
     }
 
     public void changePassword(long id, String newHash) {
-        db.withConnection(c -> {
+        db.inTransaction(c -> {
             changePassword(c, id, newHash);
             return null;
         });

@@ -103,6 +103,15 @@ class HostileInputTest {
     }
 
     @Test
+    void apiAnswersAreNotCachedAndTellNoReferrer() {
+        Http.Response me = auth.http.get("/api/v1/users/me", bearer);
+        assertThat(me.status(), is(200));
+        assertThat(me.header("Cache-Control"), is("no-store"));
+        assertThat(me.header("Referrer-Policy"), is("no-referrer"));
+        assertThat(me.header("X-Content-Type-Options"), is("nosniff"));
+    }
+
+    @Test
     void anOverLongUrlIsA414Problem() throws IOException {
         rawProblem(raw("GET /api/v1/users?prefix=" + "a".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 414);
     }

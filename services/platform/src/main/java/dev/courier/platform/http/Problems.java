@@ -77,6 +77,13 @@ public final class Problems {
         if (bad == null && length.isPresent() && !length.get().trim().matches("[0-9]{1,18}")) {
             bad = Problem.of(400, "Bad request", "Content-Length must be a non-negative integer.");
         }
+        // Answers about a user are not kept by caches (shared or the browser's), and no page of ours
+        // tells another site where the user was.
+        if (path.startsWith("/api/")) {
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        }
+        res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
         if (bad != null) {
             // The body was not read: do not let the connection carry on after it.
             res.header(HeaderNames.CONNECTION, "close");

@@ -89,6 +89,7 @@ public final class Servers {
      * and then closes the app.
      */
     public static WebServer start(Config config, CourierApp app) {
+        dev.courier.platform.http.CrossSite.allow(config.get("courier.http.allowedorigins").asString().orElse(""));
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
         setup(builder, app);
         WebServer server;
