@@ -64,6 +64,7 @@ public final class NotifierApp implements CourierApp {
     private final MessageConsumer consumer;
     private final ExecutorService workers;
     private final boolean allowLoopbackHttp;
+    private final String pushAllowedHosts;
     private final Duration emailFlush;
     private final byte[] openapi;
 
@@ -82,6 +83,7 @@ public final class NotifierApp implements CourierApp {
                 .filter(s -> !s.isBlank())
                 .orElseGet(() -> secrets.getOrCreate("unsubscribe", NotifierApp::randomKey))));
         this.allowLoopbackHttp = notifier.get("push.allowloopbackhttp").asBoolean().orElse(false);
+        this.pushAllowedHosts = notifier.get("push.allowedhosts").asString().orElse("");
         this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
         DeliveryLog log = new DeliveryLog(backing.db());
         this.workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -123,7 +125,8 @@ public final class NotifierApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp));
+        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp,
+                new dev.courier.notifier.subscriptions.PushTargets(pushAllowedHosts)));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
         new WebPage().routing(routing);
