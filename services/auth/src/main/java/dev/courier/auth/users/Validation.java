@@ -14,6 +14,9 @@ public final class Validation {
     private static final Pattern EMAIL = Pattern.compile(
             "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     public static final int MAX_DISPLAY_NAME = 64;
+    // Bidirectional embeddings, overrides, isolates and marks: in a name they make "alice\u202Eexe.txt"
+    // display as another text than it is (a sender who looks like someone else).
+    private static final String BIDI_CONTROLS = "\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
 
     private Validation() {
     }
@@ -40,7 +43,7 @@ public final class Validation {
         required(field, value);
         String trimmed = value.strip();
         if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > MAX_DISPLAY_NAME
-                || trimmed.codePoints().anyMatch(Character::isISOControl)) {
+                || trimmed.codePoints().anyMatch(c -> Character.isISOControl(c) || BIDI_CONTROLS.indexOf(c) >= 0)) {
             throw ProblemException.badField(field, "A display name has 1 to " + MAX_DISPLAY_NAME + " characters and no control characters.");
         }
         return trimmed;

@@ -103,6 +103,15 @@ class HostileInputTest {
     }
 
     @Test
+    void aDisplayNameWithBidirectionalControlsIsRefused() {
+        for (String name : new String[] {"alice\u202Egnp.exe", "\u2067bob\u2069", "carol\u200F"}) {
+            problem(auth.http.method("PATCH", "/api/v1/users/me", java.util.Map.of("displayName", name), bearer), 400, "displayName");
+        }
+        problem(auth.http.post("/api/v1/auth/register", Map.of("username", AuthServer.unique("bidi"),
+                "email", AuthServer.unique("bidi") + "@example.test", "password", AuthServer.PASSWORD, "displayName", "eve\u202Dx"), Map.of()), 400, "displayName");
+    }
+
+    @Test
     void apiAnswersAreNotCachedAndTellNoReferrer() {
         Http.Response me = auth.http.get("/api/v1/users/me", bearer);
         assertThat(me.status(), is(200));
