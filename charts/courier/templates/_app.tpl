@@ -203,6 +203,24 @@ spec:
                 secretKeyRef:
                   name: {{ $secret }}
                   key: jwt-signing-key
+            {{- /* The UserDirectory admits each calling service by its own credential. */}}
+            - name: COURIER_AUTH_GRPC_CLIENTS_MESSENGER_CREDENTIAL
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $secret }}
+                  key: directory-messenger-credential
+            - name: COURIER_AUTH_GRPC_CLIENTS_NOTIFIER_CREDENTIAL
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $secret }}
+                  key: directory-notifier-credential
+            {{- end }}
+            {{- if or (eq .component "messenger") (eq .component "notifier") }}
+            - name: COURIER_AUTH_DIRECTORYCREDENTIAL
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $secret }}
+                  key: directory-{{ .component }}-credential
             {{- end }}
             {{- if eq .component "notifier" }}
             - name: COURIER_NOTIFIER_VAPID_PUBLIC

@@ -44,6 +44,10 @@ public final class BenchStack {
         Map<String, String> common = new HashMap<>(infra.config());
         common.putAll(Target.LOAD_TEST_CONFIG);
         common.put("courier.auth.grpc.port", "0");
+        // The messengers' credential for auth's UserDirectory, fresh per run.
+        String directoryCredential = java.util.UUID.randomUUID().toString();
+        common.put("courier.auth.grpc.clients.messenger.credential", directoryCredential);
+        common.put("courier.auth.directorycredential", directoryCredential);
         // Benchmark accounts are made once (two Argon2id hashes each) and their tokens reused across runs.
         common.put("courier.auth.access.ttlseconds", "7200");
         List<WebServer> servers = new ArrayList<>();

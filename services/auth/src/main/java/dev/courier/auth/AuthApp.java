@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 
 import dev.courier.auth.accounts.AccountEndpoints;
 import dev.courier.auth.accounts.Accounts;
+import dev.courier.auth.directory.DirectoryCallers;
 import dev.courier.auth.directory.UserDirectoryService;
 import dev.courier.auth.keys.JwksEndpoint;
 import dev.courier.auth.keys.KeyAdminEndpoint;
@@ -32,6 +33,8 @@ import dev.courier.auth.seed.UsersServiceEndpoints;
 import dev.courier.auth.sessions.AccessTokens;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.UserStore;
+import dev.courier.auth.verification.EmailVerifications;
+import dev.courier.auth.verification.VerificationEndpoints;
 import dev.courier.auth.web.Authn;
 import dev.courier.auth.web.ClientInfo;
 import dev.courier.auth.web.RouteTable;
@@ -61,9 +64,12 @@ public final class AuthApp implements CourierApp {
     private final SeedEndpoints seed;
     private final UsersServiceEndpoints usersService;
     private final PasswordResets resets;
+    private final EmailVerifications verifications;
+    private final VerificationEndpoints verificationEndpoints;
     private final RecoveryEndpoints recovery;
     private final RouteTable routes = new RouteTable();
     private final UserDirectoryService directory;
+    private final DirectoryCallers directoryCallers;
     private final String grpcHost;
     private final int grpcPort;
     private final int publicGrpcPort;
@@ -102,8 +108,13 @@ public final class AuthApp implements CourierApp {
 
         RateLimiter loginLimit = RateLimiter.of(backing.redis(), limits, "login");
         RateLimiter registerLimit = RateLimiter.of(backing.redis(), limits, "register");
-        this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client, loginLimit, registerLimit, accessTtl, refreshTtl);
-        this.resets = new PasswordResets(backing.db(), users, hasher, policy, sessions, profiles, new Mailer(config.get("courier.smtp")),
+        Mailer mailer = new Mailer(config.get("courier.smtp"));
+        this.verifications = new EmailVerifications(backing.db(), users, profiles, mailer, clock,
+                Duration.ofSeconds(auth.get("verify.ttlseconds").asLong().orElse(172_800L)),
+                auth.get("verify.url").asString().orElse("http://localhost:8080/app/#verify="));
+        this.verificationEndpoints = new VerificationEndpoints(verifications, authn, RateLimiter.of(backing.redis(), limits, "verify"), client);
+        this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client, loginLimit, registerLimit, accessTtl, refreshTtl, verifications);
+        this.resets = new PasswordResets(backing.db(), users, hasher, policy, sessions, profiles, mailer,
                 clock, Duration.ofSeconds(auth.get("reset.ttlseconds").asLong().orElse(1800L)),
                 auth.get("reset.url").asString().orElse("http://localhost:8080/app/#reset="));
         this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
@@ -114,7 +125,11 @@ public final class AuthApp implements CourierApp {
         this.usersGrpc = new UsersGrpc(usersService, profiles);
         this.jwks = new JwksEndpoint(keyring);
         this.keyAdmin = new KeyAdminEndpoint(keyring, authn);
-        this.directory = new UserDirectoryService(users);
+        this.directoryCallers = DirectoryCallers.fromConfig(auth.get("grpc.clients"));
+        this.directory = new UserDirectoryService(users, directoryCallers);
+        if (directoryCallers.services().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "No courier.auth.grpc.clients credential is set: the UserDirectory refuses every call");
+        }
     }
 
     public static AuthApp create(Config config) {
@@ -145,6 +160,7 @@ public final class AuthApp implements CourierApp {
         accountEndpoints.routing(routing, routes);
         profileEndpoints.routing(routing, routes);
         recovery.routing(routing, routes);
+        verificationEndpoints.routing(routing, routes);
         seed.routing(routing, routes);
         usersService.routing(routing, routes);
     }
@@ -195,6 +211,7 @@ public final class AuthApp implements CourierApp {
     @Override
     public void close() {
         resets.close();
+        verifications.close();
         backing.close();
     }
 }

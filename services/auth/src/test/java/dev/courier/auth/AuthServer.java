@@ -31,6 +31,8 @@ public final class AuthServer implements AutoCloseable {
         config.put("server.port", "0");
         config.put("server.host", "127.0.0.1");
         config.put("courier.auth.grpc.port", "0");
+        config.put("courier.auth.grpc.clients.messenger.credential", MESSENGER_CREDENTIAL);
+        config.put("courier.auth.grpc.clients.notifier.credential", NOTIFIER_CREDENTIAL);
         config.putAll(overrides);
         Config c = Configs.load(AuthApp.class, config);
         this.app = AuthApp.create(c);
@@ -68,6 +70,54 @@ public final class AuthServer implements AutoCloseable {
         return new TestUser(r.json().get("id").asLong(), name, name + "@example.com");
     }
 
+    /** Verifies the user's email with the link auth mailed at registration. */
+    public void verifyEmail(TestUser u) {
+        Http.Response r = http.post("/api/v1/auth/email/verify", Map.of("token", awaitMailed(u.email(), VERIFY_LINK)), Map.of());
+        assertThat(r.body(), r.status(), is(204));
+    }
+
+    /** The token in the newest mail to {@code email} that matches {@code pattern} (group 1), read from GreenMail. */
+    public static String awaitMailed(String email, java.util.regex.Pattern pattern) {
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.net.URI inbox = java.net.URI.create(LocalStack.shared().mailApiUrl() + "/api/user/" + email + "/messages/INBOX");
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < until) {
+                var r = client.send(java.net.http.HttpRequest.newBuilder(inbox).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    JsonNode messages = dev.courier.platform.http.Json.MAPPER.readTree(r.body());
+                    for (int i = messages.size() - 1; i >= 0; i--) {
+                        var m = pattern.matcher(text(messages.get(i).get("mimeMessage").asText()));
+                        if (m.find()) {
+                            return m.group(1);
+                        }
+                    }
+                }
+                Thread.sleep(200);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("No matching mail for " + email);
+    }
+
+    /** How many mails {@code email} has received. */
+    public static int mails(String email) throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(LocalStack.shared().mailApiUrl() + "/api/user/" + email + "/messages/INBOX")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? dev.courier.platform.http.Json.MAPPER.readTree(r.body()).size() : 0;
+    }
+
+    /** The decoded text of a raw MIME message (quoted-printable would break a long link). */
+    private static String text(String raw) throws Exception {
+        var m = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return String.valueOf(m.getContent());
+    }
+
+    public static final java.util.regex.Pattern VERIFY_LINK = java.util.regex.Pattern.compile("verify=([A-Za-z0-9_-]{43})");
+
     public JsonNode login(String login, String password) {
         Http.Response r = http.post("/api/v1/auth/login", Map.of("login", login, "password", password), Map.of());
         assertThat(r.body(), r.status(), is(200));
@@ -79,6 +129,9 @@ public final class AuthServer implements AutoCloseable {
     }
 
     public static final String PASSWORD = "correct horse battery";
+    /** The UserDirectory credentials the test servers accept: messenger's (no emails) and the notifier's. */
+    public static final String MESSENGER_CREDENTIAL = "test-messenger-" + UUID.randomUUID();
+    public static final String NOTIFIER_CREDENTIAL = "test-notifier-" + UUID.randomUUID();
 
     @Override
     public void close() {

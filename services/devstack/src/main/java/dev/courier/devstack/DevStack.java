@@ -50,15 +50,23 @@ public final class DevStack implements AutoCloseable {
             Map<String, String> authConfig = new HashMap<>(common);
             authConfig.put("courier.auth.grpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1000));
             authConfig.put("courier.auth.publicgrpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1100));
+            // Fresh UserDirectory credentials per run, one per calling service (only the notifier sees emails).
+            String messengerCredential = java.util.UUID.randomUUID().toString();
+            String notifierCredential = java.util.UUID.randomUUID().toString();
+            authConfig.putIfAbsent("courier.auth.grpc.clients.messenger.credential", messengerCredential);
+            authConfig.putIfAbsent("courier.auth.grpc.clients.notifier.credential", notifierCredential);
             int auth = stack.startService("auth", AuthApp.class, AuthApp::create, authConfig, servicePort);
             common.put("courier.auth.jwks", "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
             common.put("courier.auth.url", "http://127.0.0.1:" + auth);
             common.put("courier.auth.grpc", "127.0.0.1:" + stack.servers.get("auth").port(AuthApp.GRPC_SOCKET));
             Map<String, String> messengerConfig = new HashMap<>(common);
             messengerConfig.put("courier.messenger.publicgrpc.port", Integer.toString(servicePort == 0 ? 0 : servicePort + 1101));
+            messengerConfig.putIfAbsent("courier.auth.directorycredential", authConfig.get("courier.auth.grpc.clients.messenger.credential"));
+            Map<String, String> notifierConfig = new HashMap<>(common);
+            notifierConfig.putIfAbsent("courier.auth.directorycredential", authConfig.get("courier.auth.grpc.clients.notifier.credential"));
             stack.startService("messenger", MessengerApp.class, MessengerApp::create, messengerConfig, next(servicePort, 1));
             stack.startService("stats", StatsApp.class, StatsApp::create, common, next(servicePort, 2));
-            stack.startService("notifier", NotifierApp.class, NotifierApp::create, common, next(servicePort, 3));
+            stack.startService("notifier", NotifierApp.class, NotifierApp::create, notifierConfig, next(servicePort, 3));
             stack.gateway = Gateway.start(gatewayPort, stack.apps);
             return stack;
         } catch (RuntimeException e) {

@@ -64,6 +64,7 @@ public final class NotifierApp implements CourierApp {
     private final MessageConsumer consumer;
     private final ExecutorService workers;
     private final boolean allowLoopbackHttp;
+    private final String pushAllowedHosts;
     private final Duration emailFlush;
     private final byte[] openapi;
 
@@ -82,6 +83,7 @@ public final class NotifierApp implements CourierApp {
                 .filter(s -> !s.isBlank())
                 .orElseGet(() -> secrets.getOrCreate("unsubscribe", NotifierApp::randomKey))));
         this.allowLoopbackHttp = notifier.get("push.allowloopbackhttp").asBoolean().orElse(false);
+        this.pushAllowedHosts = notifier.get("push.allowedhosts").asString().orElse("");
         this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
         DeliveryLog log = new DeliveryLog(backing.db());
         this.workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -96,7 +98,8 @@ public final class NotifierApp implements CourierApp {
                 notifier.get("publicurl").asString().orElse("http://localhost:8080"), clock);
         this.emailFlush = Duration.ofMillis(notifier.get("email.flushmillis").asLong().orElse(30_000L));
         Dispatcher dispatcher = new Dispatcher(backing.redis(), preferences, subscriptions, push, email,
-                new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"))), clock);
+                new DirectoryUsers(UserDirectoryClient.create(config.get("courier.auth.grpc").asString().orElse("127.0.0.1:9081"),
+                        dev.courier.platform.tls.InternalTls.fromConfig(config), config.get("courier.auth.directorycredential").asString().orElse(""))), clock);
         var props = backing.kafka().consumer(notifier.get("kafka.group").asString().orElse("courier-notifier"), "courier-notifier");
         props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
         this.consumer = new MessageConsumer(props, notifier.get("kafka.topic").asString().orElse(Topics.MESSAGES),
@@ -122,7 +125,8 @@ public final class NotifierApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp));
+        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp,
+                new dev.courier.notifier.subscriptions.PushTargets(pushAllowedHosts)));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
         new WebPage().routing(routing);

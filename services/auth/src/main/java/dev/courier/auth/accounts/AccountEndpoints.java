@@ -16,6 +16,7 @@ import dev.courier.auth.ratelimit.RateLimiter;
 import dev.courier.auth.sessions.Session;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.User;
+import dev.courier.auth.verification.EmailVerifications;
 import dev.courier.auth.users.Validation;
 import dev.courier.auth.web.Authn;
 import dev.courier.auth.web.ClientInfo;
@@ -40,9 +41,12 @@ public final class AccountEndpoints {
     private final RateLimiter registerLimit;
     private final Duration accessTtl;
     private final Duration refreshTtl;
+    private final EmailVerifications verifications;
 
     public AccountEndpoints(Accounts accounts, SessionStore sessions, Authn authn, ClientInfo client,
-                            RateLimiter loginLimit, RateLimiter registerLimit, Duration accessTtl, Duration refreshTtl) {
+                            RateLimiter loginLimit, RateLimiter registerLimit, Duration accessTtl, Duration refreshTtl,
+                            EmailVerifications verifications) {
+        this.verifications = verifications;
         this.accounts = accounts;
         this.sessions = sessions;
         this.authn = authn;
@@ -69,6 +73,8 @@ public final class AccountEndpoints {
         Validation.email("email", body.email());
         registerLimit.hit(body.email(), client.address(req));
         User user = accounts.register(body.username(), body.email(), body.password(), body.displayName());
+        // The only mail an unverified address gets.
+        verifications.send(user);
         res.headers().location(URI.create("/api/v1/users/" + user.id()));
         Bodies.json(res, Status.CREATED_201, new Registered(user.id(), user.username(), user.email(), user.displayName()));
     }
@@ -91,6 +97,9 @@ public final class AccountEndpoints {
             token = req.headers().cookies().first(Cookies.REFRESH).asOptional()
                     .filter(v -> !v.isEmpty() && v.length() <= 128)
                     .orElseThrow(() -> ProblemException.badField("refreshToken", "A refresh token is required (body or cookie)."));
+            if (!dev.courier.platform.http.CrossSite.allowed(req.prologue().method(), req.headers())) {
+                throw ProblemException.forbidden("A cookie-authenticated write must come from this site (Origin / Sec-Fetch-Site).");
+            }
         }
         sendTokens(req, res, accounts.refresh(token));
     }

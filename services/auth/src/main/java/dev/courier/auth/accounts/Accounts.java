@@ -37,10 +37,10 @@ public final class Accounts {
     /** Validates everything first, so a refused request changes nothing. */
     public User register(String username, String email, String password, String displayName) {
         Validation.username("username", username);
-        Validation.email("email", email);
+        String address = Validation.email("email", email);
         policy.check("password", password);
         String display = displayName == null ? username : Validation.displayName("displayName", displayName);
-        return users.insert(username, email, display, hasher.hash(password));
+        return users.insert(username, address, display, hasher.hash(password));
     }
 
     /**

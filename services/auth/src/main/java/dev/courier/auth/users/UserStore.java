@@ -16,21 +16,27 @@ import org.postgresql.util.PSQLException;
 import dev.courier.platform.db.Database;
 import dev.courier.platform.http.ProblemException;
 
-/** The users table. Names and emails are matched case-insensitively, as the unique indexes are. */
+/**
+ * The users table. Names and emails are matched case-insensitively, as the unique indexes are. An
+ * email is unique only once verified, and only a verified email finds an account (login, recovery).
+ */
 public final class UserStore {
 
-    private static final String COLUMNS = "id, username, email, display_name, password_hash, roles, created_at";
+    private static final String COLUMNS = "id, username, email, display_name, password_hash, roles, created_at, email_verified_at IS NOT NULL";
     private static final String INSERT = """
-            INSERT INTO users (username, email, display_name, password_hash) VALUES (?, ?, ?, ?)
+            INSERT INTO users (username, email, display_name, password_hash)
+            SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(?) AND email_verified_at IS NOT NULL)
             RETURNING %s""".formatted(COLUMNS);
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = ?";
     private static final String BY_IDS = "SELECT " + COLUMNS + " FROM users WHERE id = ANY (?)";
     private static final String BY_LOGIN = """
-            SELECT %s FROM users WHERE lower(username) = lower(?) OR lower(email) = lower(?)
+            SELECT %s FROM users WHERE lower(username) = lower(?) OR (lower(email) = lower(?) AND email_verified_at IS NOT NULL)
             ORDER BY (lower(username) = lower(?)) DESC LIMIT 1""".formatted(COLUMNS);
-    private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?)";
+    private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?) AND email_verified_at IS NOT NULL";
     private static final String SET_HASH = "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
     private static final String CHANGE_PASSWORD = "UPDATE users SET password_hash = ?, password_changed_at = now() WHERE id = ?";
+    // A reset link mailed before the password changed must not undo the change.
+    private static final String SPEND_RESETS = "UPDATE password_resets SET used_at = now() WHERE user_id = ? AND used_at IS NULL";
     private static final String SET_DISPLAY_NAME = "UPDATE users SET display_name = ? WHERE id = ? RETURNING " + COLUMNS;
     private static final String SEARCH = """
             SELECT %s FROM users
@@ -51,8 +57,11 @@ public final class UserStore {
                 ps.setString(2, email);
                 ps.setString(3, displayName);
                 ps.setString(4, passwordHash);
+                ps.setString(5, email);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    if (!rs.next()) {
+                        throw ProblemException.conflict("email", "This email is already registered.");
+                    }
                     return map(rs);
                 }
             } catch (PSQLException e) {
@@ -110,16 +119,21 @@ public final class UserStore {
         });
     }
 
+    /** Sets a new password and spends every outstanding reset token of the user. */
     public void changePassword(Connection c, long id, String newHash) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CHANGE_PASSWORD)) {
             ps.setString(1, newHash);
             ps.setLong(2, id);
             ps.executeUpdate();
         }
+        try (PreparedStatement ps = c.prepareStatement(SPEND_RESETS)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
     }
 
     public void changePassword(long id, String newHash) {
-        db.withConnection(c -> {
+        db.inTransaction(c -> {
             changePassword(c, id, newHash);
             return null;
         });
@@ -166,7 +180,7 @@ public final class UserStore {
     private static User map(ResultSet rs) throws SQLException {
         String[] roles = (String[]) rs.getArray(6).getArray();
         return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                List.of(roles), rs.getTimestamp(7).toInstant());
+                List.of(roles), rs.getTimestamp(7).toInstant(), rs.getBoolean(8));
     }
 
     @FunctionalInterface

@@ -8,10 +8,15 @@ import dev.courier.platform.http.ProblemException;
 public final class Validation {
 
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
-    // Deliberately simple: one @, no spaces or control characters, a dot in the domain. Whether the
-    // address really exists is only learnt by mailing it.
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
+    // A bare address only, as HTML's <input type=email> defines it (no display name, no quotes,
+    // brackets, commas or comments that a mail library would read as a second mailbox), with a dot
+    // in the domain. Whether it exists is learnt by mailing it a verification link.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
     public static final int MAX_DISPLAY_NAME = 64;
+    // Bidirectional embeddings, overrides, isolates and marks: in a name they make "alice\u202Eexe.txt"
+    // display as another text than it is (a sender who looks like someone else).
+    private static final String BIDI_CONTROLS = "\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
 
     private Validation() {
     }
@@ -24,19 +29,21 @@ public final class Validation {
         return value;
     }
 
+    /** A bare address, normalised: the domain in lower case (the local part is the mailbox's own). */
     public static String email(String field, String value) {
         required(field, value);
         if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
-            throw ProblemException.badField(field, "'" + field + "' is not a valid email address.");
+            throw ProblemException.badField(field, "'" + field + "' must be a bare email address such as name@example.com.");
         }
-        return value;
+        int at = value.lastIndexOf('@');
+        return value.substring(0, at + 1) + value.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
     public static String displayName(String field, String value) {
         required(field, value);
         String trimmed = value.strip();
         if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > MAX_DISPLAY_NAME
-                || trimmed.codePoints().anyMatch(Character::isISOControl)) {
+                || trimmed.codePoints().anyMatch(c -> Character.isISOControl(c) || BIDI_CONTROLS.indexOf(c) >= 0)) {
             throw ProblemException.badField(field, "A display name has 1 to " + MAX_DISPLAY_NAME + " characters and no control characters.");
         }
         return trimmed;

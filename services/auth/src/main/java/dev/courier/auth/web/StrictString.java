@@ -1,27 +1,10 @@
 package dev.courier.auth.web;
 
-import java.io.IOException;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import dev.courier.platform.http.StrictText;
 
 /**
- * A string field that accepts only a JSON string. Jackson would otherwise turn {@code 12345678} or
- * {@code true} into text, and a wrong type must be a 400 naming the field.
+ * A string field that accepts only a JSON string of valid text. Every String the platform's mapper
+ * reads is already checked so ({@link StrictText}); the annotations that name this class stay valid.
  */
-public final class StrictString extends StdScalarDeserializer<String> {
-
-    public StrictString() {
-        super(String.class);
-    }
-
-    @Override
-    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-        if (p.currentToken() == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        return (String) ctxt.handleUnexpectedToken(String.class, p);
-    }
+public final class StrictString extends StrictText {
 }

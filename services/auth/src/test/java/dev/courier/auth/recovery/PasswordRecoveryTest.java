@@ -30,6 +30,7 @@ class PasswordRecoveryTest {
     @Test
     void aMailedTokenResetsThePasswordOnceAndRevokesEverySession() throws Exception {
         AuthServer.TestUser u = auth.register();
+        auth.verifyEmail(u);
         JsonNode session = auth.login(u.username(), AuthServer.PASSWORD);
         Http.Response forgot = http.post("/api/v1/auth/password/forgot", Map.of("email", u.email().toUpperCase()), Map.of());
         assertThat(forgot.status(), is(202));
@@ -48,9 +49,25 @@ class PasswordRecoveryTest {
     }
 
     @Test
+    void aPasswordChangeSpendsTheResetTokensMailedBeforeIt() throws Exception {
+        AuthServer.TestUser u = auth.register();
+        auth.verifyEmail(u);
+        assertThat(http.post("/api/v1/auth/password/forgot", Map.of("email", u.email()), Map.of()).status(), is(202));
+        String token = awaitToken(u.email());
+        Map<String, String> bearer = AuthServer.bearer(auth.login(u.username(), AuthServer.PASSWORD).get("accessToken").asText());
+        Http.Response changed = http.post("/api/v1/auth/password/change",
+                Map.of("currentPassword", AuthServer.PASSWORD, "newPassword", "the owner's new secret"), bearer);
+        assertThat(changed.body(), changed.status(), is(204));
+        Http.Response reset = http.post("/api/v1/auth/password/reset", Map.of("token", token, "newPassword", "an old link's secret"), Map.of());
+        assertThat(reset.body(), reset.status(), is(400));
+        auth.login(u.username(), "the owner's new secret");
+    }
+
+    @Test
     void anExpiredTokenDoesNotWork() throws Exception {
         try (AuthServer shortLived = AuthServer.with(Map.of("courier.auth.reset.ttlseconds", "1"))) {
             AuthServer.TestUser u = shortLived.register();
+            shortLived.verifyEmail(u);
             shortLived.http.post("/api/v1/auth/password/forgot", Map.of("email", u.email()), Map.of());
             String token = awaitToken(u.email());
             Thread.sleep(1500);

@@ -118,7 +118,7 @@ class InternalTlsTest {
 
     @Test
     void directoryAnswersOverTlsTrustingTheInternalCa() {
-        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(internal.ca()));
+        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(internal.ca()), AuthServer.NOTIFIER_CREDENTIAL);
         assertThat(client.secure(), is(true));
         Map<Long, UserDirectoryClient.User> users = client.getUsers(List.of(user.id()));
         assertThat(users.get(user.id()).username(), is(user.username()));
@@ -126,7 +126,7 @@ class InternalTlsTest {
 
     @Test
     void directoryWithoutTheInternalCaFailsTheHandshakeAndSaysSo() {
-        UserDirectoryClient client = UserDirectoryClient.create("https://localhost:" + grpcPort(), InternalTls.none());
+        UserDirectoryClient client = UserDirectoryClient.create("https://localhost:" + grpcPort(), InternalTls.none(), AuthServer.NOTIFIER_CREDENTIAL);
         UserDirectoryClient.UserDirectoryException e = assertThrows(UserDirectoryClient.UserDirectoryException.class,
                 () -> client.getUsers(List.of(user.id())));
         assertThat(e.getMessage(), containsString("TLS handshake"));
@@ -135,7 +135,7 @@ class InternalTlsTest {
 
     @Test
     void directoryTrustingAnotherCaFailsTheHandshake() {
-        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(strangerCa));
+        UserDirectoryClient client = UserDirectoryClient.create("localhost:" + grpcPort(), trusting(strangerCa), AuthServer.NOTIFIER_CREDENTIAL);
         UserDirectoryClient.UserDirectoryException e = assertThrows(UserDirectoryClient.UserDirectoryException.class,
                 () -> client.getUsers(List.of(user.id())));
         assertThat(e.getMessage(), containsString("TLS handshake"));
@@ -143,7 +143,7 @@ class InternalTlsTest {
 
     @Test
     void aPlainDirectoryClientGetsNoAnswerFromTheTlsListener() {
-        UserDirectoryClient client = UserDirectoryClient.create("http://localhost:" + grpcPort(), InternalTls.none());
+        UserDirectoryClient client = UserDirectoryClient.create("http://localhost:" + grpcPort(), InternalTls.none(), AuthServer.NOTIFIER_CREDENTIAL);
         UserDirectoryClient.UserDirectoryException e = assertThrows(UserDirectoryClient.UserDirectoryException.class,
                 () -> client.getUsers(List.of(user.id())));
         assertThat(e.getMessage(), not(containsString(user.username())));

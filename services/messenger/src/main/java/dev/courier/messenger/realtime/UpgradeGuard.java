@@ -10,18 +10,25 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 import dev.courier.messenger.events.Events;
+import dev.courier.platform.http.CrossSite;
 
 /**
  * Stands in front of a {@link Connection}: an upgrade refused for its token is accepted and then
  * closed with 4401 and an {@code error} frame, as the AsyncAPI document promises, instead of the
  * HTTP 404 Helidon answers for any refused upgrade; so a client can tell an expired or revoked
- * token from a wrong URL. A refusal while the node drains stays an HTTP refusal.
+ * token from a wrong URL. A refusal while the node drains stays an HTTP refusal. An upgrade from a
+ * page of another site (its {@code Origin}, see {@link CrossSite}) is closed with 4403 before the
+ * socket is authenticated, so another site cannot open a socket with the user's cookie.
  */
 final class UpgradeGuard implements WsListener {
 
     private final WsListener connection;
     private final Hub hub;
+    /** Close code for an upgrade from another site's page. */
+    static final int FOREIGN_ORIGIN = 4403;
+
     private volatile String refused;
+    private volatile boolean foreign;
 
     UpgradeGuard(WsListener connection, Hub hub) {
         this.connection = connection;
@@ -30,6 +37,11 @@ final class UpgradeGuard implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (!CrossSite.sameOrigin(headers)) {
+            foreign = true;
+            refused = "This socket may only be opened by pages of this site.";
+            return Optional.empty();
+        }
         try {
             return connection.onHttpUpgrade(prologue, headers);
         } catch (WsUpgradeException e) {
@@ -44,6 +56,11 @@ final class UpgradeGuard implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         if (refused != null) {
+            if (foreign) {
+                session.send(Connection.write(Events.of("error", "status", 403, "title", "Forbidden", "detail", refused)), true);
+                session.close(FOREIGN_ORIGIN, "origin not allowed");
+                return;
+            }
             session.send(Connection.write(Events.of("error", "status", 401, "title", "Unauthorized", "detail", refused)), true);
             session.close(Connection.UNAUTHORIZED, "unauthorized");
             return;

@@ -30,6 +30,8 @@ import static org.hamcrest.Matchers.is;
 public final class Cluster {
 
     private static Endpoints infra;
+    /** messenger's credential for auth's UserDirectory in these tests. */
+    private static final String DIRECTORY_CREDENTIAL = "test-messenger-" + UUID.randomUUID();
     private static int authPort;
     private static int authGrpcPort;
     private static int authPublicGrpcPort;
@@ -64,6 +66,7 @@ public final class Cluster {
             cfg.put("server.port", "0");
             cfg.put("server.host", "127.0.0.1");
             cfg.put("courier.auth.grpc.port", "0");
+            cfg.put("courier.auth.grpc.clients.messenger.credential", DIRECTORY_CREDENTIAL);
             // Every test registers from 127.0.0.1 against one shared Redis: lift the per-address limits.
             for (String action : new String[] {"register", "login"}) {
                 cfg.put("courier.auth.ratelimit." + action + ".address", "1000000");
@@ -104,6 +107,7 @@ public final class Cluster {
         cfg.put("courier.auth.jwks", "http://127.0.0.1:" + authPort + "/.well-known/jwks.json");
         cfg.put("courier.auth.url", "http://127.0.0.1:" + authPort);
         cfg.put("courier.auth.grpc", "127.0.0.1:" + authGrpcPort);
+        cfg.put("courier.auth.directorycredential", DIRECTORY_CREDENTIAL);
         cfg.put("courier.messenger.outbox.pollmillis", "100");
         cfg.put("courier.messenger.outbox.maxbackoffmillis", "1000");
         // Tests look at the outbox rows their sends wrote, after the relay published them too.
@@ -131,6 +135,7 @@ public final class Cluster {
         env.put("COURIER_AUTH_JWKS", "http://127.0.0.1:" + authPort + "/.well-known/jwks.json");
         env.put("COURIER_AUTH_URL", "http://127.0.0.1:" + authPort);
         env.put("COURIER_AUTH_GRPC", "127.0.0.1:" + authGrpcPort);
+        env.put("COURIER_AUTH_DIRECTORYCREDENTIAL", DIRECTORY_CREDENTIAL);
         env.put("COURIER_MESSENGER_OUTBOX_POLLMILLIS", "100");
         pb.redirectErrorStream(true).redirectOutput(java.nio.file.Path.of("target", "messenger-child-" + port + ".log").toFile());
         Process p = pb.start();

@@ -32,12 +32,15 @@ public final class SubscriptionService implements HttpService {
     private final TokenVerifier verifier;
     private final Vapid vapid;
     private final boolean allowLoopbackHttp;
+    private final PushTargets targets;
 
     /**
      * @param allowLoopbackHttp accept {@code http://127.0.0.1} endpoints (local runs and tests); real
      *                          push services are HTTPS only
+     * @param targets           which hosts and addresses a push may go to
      */
-    public SubscriptionService(SubscriptionStore store, TokenVerifier verifier, Vapid vapid, boolean allowLoopbackHttp) {
+    public SubscriptionService(SubscriptionStore store, TokenVerifier verifier, Vapid vapid, boolean allowLoopbackHttp, PushTargets targets) {
+        this.targets = targets;
         this.store = store;
         this.verifier = verifier;
         this.vapid = vapid;
@@ -118,6 +121,12 @@ public final class SubscriptionService implements HttpService {
         if (!loopbackHttp && (IP_LITERAL.matcher(uri.getHost()).matches() || uri.getHost().contains(":")
                 || LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT)))) {
             throw ProblemException.badField("endpoint", "'endpoint' must name a push service host, not an address.");
+        }
+        // A host name can point anywhere: resolve it and refuse what is not on the public internet.
+        if (!loopbackHttp) {
+            targets.check(uri).refusal().ifPresent(why -> {
+                throw ProblemException.badField("endpoint", why);
+            });
         }
         return endpoint;
     }

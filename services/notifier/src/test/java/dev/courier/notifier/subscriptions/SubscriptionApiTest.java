@@ -92,6 +92,19 @@ class SubscriptionApiTest {
         assertThat(count(u), is(0));
     }
 
+    @Test
+    void anEndpointThatIsNotAPublicPushServiceIsRefused() throws Exception {
+        TestUser u = n.auth.user("Mallory");
+        Subscriber good = Subscriber.at(n.push.endpoint("ssrf"));
+        // This machine's own name resolves to a loopback or private address: a name is no disguise.
+        String own = java.net.InetAddress.getLocalHost().getHostName();
+        assertBad(u, body("https://" + own + "/push/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://push.example.net:8443/push/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://push.example.net:22/push/x", good.p256dh(), good.auth()), "endpoint");
+        assertBad(u, body("https://push.example.net./push/x", good.p256dh(), good.auth()), "endpoint");
+        assertThat(count(u), is(0));
+    }
+
     private void assertBad(TestUser u, Object body, String field) {
         Http.Response r = subscribe(u, body);
         assertThat(r.body(), r.status(), is(400));

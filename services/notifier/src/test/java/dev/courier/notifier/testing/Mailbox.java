@@ -23,7 +23,19 @@ public final class Mailbox {
         this.api = new Http(mailApiUrl);
     }
 
+    /** The notifier's mails to {@code email} (auth's verification mail left out). */
     public List<MimeMessage> messages(String email) {
+        return allMessages(email).stream().filter(m -> {
+            try {
+                return !String.valueOf(m.getSubject()).startsWith("Confirm your Courier email");
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /** Every mail to {@code email}. */
+    public List<MimeMessage> allMessages(String email) {
         Http.Response r = api.get("/api/user/" + email + "/messages/INBOX");
         JsonNode json = r.json();
         List<MimeMessage> out = new ArrayList<>();

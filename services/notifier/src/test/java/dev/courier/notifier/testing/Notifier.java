@@ -67,6 +67,7 @@ public final class Notifier {
         c.put("server.host", "127.0.0.1");
         c.put("courier.auth.jwks", auth.jwks());
         c.put("courier.auth.grpc", auth.grpc());
+        c.put("courier.auth.directorycredential", TestAuth.DIRECTORY_CREDENTIAL);
         c.put("courier.notifier.publicurl", "http://courier.test");
         c.put("courier.notifier.push.allowloopbackhttp", "true");
         c.put("courier.notifier.push.attempts", Integer.toString(PUSH_ATTEMPTS));

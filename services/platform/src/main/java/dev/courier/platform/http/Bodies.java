@@ -22,6 +22,14 @@ public final class Bodies {
     }
 
     public static <T> T read(ServerRequest req, Class<T> type) {
+        // A form or text/plain body is what a cross-site page can send without a CORS preflight;
+        // JSON bodies come labelled as JSON. (No Content-Type at all: a client that is not a browser.)
+        req.headers().contentType().ifPresent(ct -> {
+            String sub = ct.mediaType().subtype().toLowerCase(java.util.Locale.ROOT);
+            if (!"application".equalsIgnoreCase(ct.mediaType().type()) || !(sub.equals("json") || sub.endsWith("+json"))) {
+                throw new ProblemException(Problem.of(415, "Unsupported media type", "The body must be application/json."));
+            }
+        });
         byte[] bytes;
         // With a Content-Length, read exactly that (readNBytes(n) would start with a 16 KiB buffer
         // for every request, most of a send's allocation); without one, read up to the limit.
@@ -31,7 +39,9 @@ public final class Bodies {
         }
         try (InputStream in = req.content().inputStream()) {
             bytes = declared >= 0 ? in.readNBytes((int) declared) : in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports broken framing (a chunk size that is not hex, a body shorter than its
+            // Content-Length) as runtime exceptions: the client's fault, not a 500.
             throw ProblemException.badRequest("Could not read the request body.");
         }
         if (bytes.length > MAX_BODY_BYTES) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import dev.courier.platform.http.CrossSite;
 import dev.courier.platform.http.ProblemException;
 
 /**
@@ -125,10 +126,17 @@ public final class TokenVerifier {
         return Optional.of(new Caller(userId, sid, Set.copyOf(roles)));
     }
 
-    /** The caller of a request (bearer token, else the access cookie), or 401. */
+    /**
+     * The caller of a request (bearer token, else the access cookie), or 401. A write authenticated
+     * by the cookie must come from this site ({@link CrossSite}), else 403.
+     */
     public Caller require(ServerRequest req) {
-        return token(req).flatMap(this::verify)
+        Caller caller = token(req).flatMap(this::verify)
                 .orElseThrow(() -> ProblemException.unauthorized("A valid access token is required."));
+        if (req.headers().first(HeaderNames.AUTHORIZATION).isEmpty() && !CrossSite.allowed(req.prologue().method(), req.headers())) {
+            throw ProblemException.forbidden("A cookie-authenticated write must come from this site (Origin / Sec-Fetch-Site).");
+        }
+        return caller;
     }
 
     public static Optional<String> token(ServerRequest req) {

@@ -36,13 +36,15 @@ public final class Servers {
     }
 
     /**
-     * Limits a public socket to HTTP/1.1 and WebSocket upgrades. With helidon-webserver-http2 on the
+     * Limits a public socket to HTTP/1.1 and WebSocket upgrades, and makes the answers Helidon gives
+     * before routing (malformed framing, an over-long URL) problem+json like every other error. With helidon-webserver-http2 on the
      * classpath (auth's gRPC brings it, and the devstack runs every service in one JVM) Helidon would
      * also accept h2c upgrades, and 4.1.2 breaks an upgraded request that has a body: the JDK
      * HttpClient, which tries h2c by default, then fails every POST. gRPC listeners are configured
      * separately and keep HTTP/2.
      */
     public static void http1AndWebSocketOnly(WebServerConfig.Builder server) {
+        server.directHandlers(Problems.directHandlers());
         server.protocolsDiscoverServices(false)
                 .protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create(),
                         io.helidon.webserver.websocket.WsConfig.create()));
@@ -87,6 +89,7 @@ public final class Servers {
      * and then closes the app.
      */
     public static WebServer start(Config config, CourierApp app) {
+        dev.courier.platform.http.CrossSite.allow(config.get("courier.http.allowedorigins").asString().orElse(""));
         WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
         setup(builder, app);
         WebServer server;

@@ -38,9 +38,11 @@ public final class UserDirectoryClient {
     private final long timeoutMillis;
     private final String hostPort;
     private final boolean secure;
+    private final String credential;
 
-    private UserDirectoryClient(Channel channel, long timeoutMillis, String hostPort, boolean secure) {
+    private UserDirectoryClient(Channel channel, long timeoutMillis, String hostPort, boolean secure, String credential) {
         this.channel = channel;
+        this.credential = credential;
         this.timeoutMillis = timeoutMillis;
         this.hostPort = hostPort;
         this.secure = secure;
@@ -56,6 +58,14 @@ public final class UserDirectoryClient {
 
     /** @param address auth's gRPC listener; {@code tls} says which CA a TLS connection trusts */
     public static UserDirectoryClient create(String address, InternalTls tls) {
+        return create(address, tls, "");
+    }
+
+    /**
+     * @param credential this service's credential for the directory (auth refuses a call without a
+     *                   known one); empty sends none
+     */
+    public static UserDirectoryClient create(String address, InternalTls tls, String credential) {
         String hostPort = address.replaceFirst("^(?i)(https?)://", "");
         boolean secure = address.regionMatches(true, 0, "https://", 0, 8)
                 || (!address.regionMatches(true, 0, "http://", 0, 7) && tls.ca().isPresent());
@@ -70,14 +80,14 @@ public final class UserDirectoryClient {
                     .tls(io.helidon.common.tls.Tls.builder().enabled(false).build()).build();
             LOG.log(Level.INFO, "UserDirectory client: plain gRPC (h2c, no TLS) to {0}", hostPort);
         }
-        return new UserDirectoryClient(client.channel(), 5000, hostPort, secure);
+        return new UserDirectoryClient(client.channel(), 5000, hostPort, secure, credential);
     }
 
-    /** From a service's configuration: {@code courier.auth.grpc} and {@code courier.tls.*}. */
+    /** From a service's configuration: {@code courier.auth.grpc}, {@code courier.auth.directorycredential} and {@code courier.tls.*}. */
     public static UserDirectoryClient fromConfig(io.helidon.common.config.Config config) {
         return create(config.get("courier.auth.grpc").asString()
                 .orElseThrow(() -> new IllegalStateException("courier.auth.grpc (host:port of auth's gRPC listener) is not set")),
-                InternalTls.fromConfig(config));
+                InternalTls.fromConfig(config), config.get("courier.auth.directorycredential").asString().orElse(""));
     }
 
     /** Whether calls go over TLS. */
@@ -98,7 +108,7 @@ public final class UserDirectoryClient {
             try {
                 response = UserDirectoryGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
-                        .getUsers(GetUsersRequest.newBuilder().addAllIds(batch).build());
+                        .getUsers(GetUsersRequest.newBuilder().addAllIds(batch).setCredential(credential).build());
             } catch (RuntimeException e) {
                 throw failure(e);
             }
