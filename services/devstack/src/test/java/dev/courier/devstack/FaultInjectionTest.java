@@ -39,10 +39,13 @@ import static org.hamcrest.Matchers.notNullValue;
 
 /**
  * The whole system under light load while its backing servers fail: Kafka stopped and killed,
- * Redis stopped and restarted empty, PostgreSQL restarted and stopped for 30 s. Senders retry
+ * Redis stopped and restarted empty, PostgreSQL restarted and stopped for 30 s, and a stats JVM
+ * killed during a catch-up. Senders retry
  * with the same clientId until acknowledged, as a client should. After each fault is repaired,
  * every acknowledged message is in history exactly once, marked processed and counted by stats;
- * at the end, each is on Kafka exactly once. During the faults, no request gets a 500 or hangs.
+ * each was received exactly once by its recipient's WebSocket, which reconnects from its last
+ * cursor whenever it is closed; at the end, each is on Kafka exactly once. During the faults, no
+ * request gets a 500 or hangs.
  *
  * <p>The servers are this class's own (under {@code fault-injection} beside the shared stack, the
  * shared SMTP sink apart), so its faults disturb no other test of the same build.
@@ -60,6 +63,7 @@ class FaultInjectionTest {
     private static final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
     private static final ConcurrentLinkedQueue<String> bad = new ConcurrentLinkedQueue<>();
     private static long since;
+    private static final List<Receiver> receivers = new ArrayList<>();
 
     private record User(long id, String username, String password, String token, String refresh) {
         Map<String, String> bearer() {
@@ -82,10 +86,17 @@ class FaultInjectionTest {
         for (int i = 0; i < 4; i++) {
             users.add(signUp());
         }
+        // The recipients of the two senders keep a socket open all along, resuming from their cursor.
+        for (User u : List.of(users.get(1), users.get(3))) {
+            Receiver r = new Receiver(u);
+            receivers.add(r);
+            Thread.ofVirtual().start(r);
+        }
     }
 
     @AfterAll
     static void stop() {
+        receivers.forEach(r -> r.stop = true);
         if (stack != null) {
             stack.close();
         }
@@ -170,8 +181,32 @@ class FaultInjectionTest {
         });
     }
 
+    /**
+     * A second stats replica in a JVM of its own takes part of the partitions; Kafka is stopped to
+     * build a backlog, and the replica is killed with SIGKILL as the catch-up starts. The in-process
+     * stats takes its partitions over once its session times out (10 s) and counts everything once.
+     */
     @Test
     @Order(7)
+    void statsJvmKilledDuringCatchUp() throws Exception {
+        int port = freePort();
+        Process replica = startStatsProcess(port);
+        try {
+            pause(5000);
+            underLoad(() -> {
+                own.stopKafka();
+                pause(6000);
+                own.startKafka();
+                pause(500);
+                replica.destroyForcibly().waitFor();
+            });
+        } finally {
+            replica.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(8)
     void everyAcknowledgedMessageIsOnKafkaExactlyOnce() throws Exception {
         Map<Long, Integer> seen = new HashMap<>();
         var props = KafkaSettings.from(io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(
@@ -245,6 +280,16 @@ class FaultInjectionTest {
             problems = new ArrayList<>();
             for (var e : byChat.entrySet()) {
                 problems.addAll(checkHistory(e.getKey(), e.getValue()));
+            }
+            for (Receiver rc : receivers) {
+                for (Acked a : acked) {
+                    if (a.senderId() == users.get(users.indexOf(rc.user) - 1).id()) {
+                        int n = rc.received.getOrDefault(a.id(), 0);
+                        if (n != 1) {
+                            problems.add("message " + a.id() + " received " + n + " times by " + rc.user.id());
+                        }
+                    }
+                }
             }
             for (User u : List.of(users.get(0), users.get(2))) {
                 long expected = acked.stream().filter(a -> a.senderId() == u.id()).count();
@@ -341,9 +386,117 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * A recipient's WebSocket on messenger, reconnecting after any close or error with the last
+     * cursor it saw, as a client should; counts each message it receives.
+     */
+    private static final class Receiver implements Runnable, java.net.http.WebSocket.Listener {
+
+        private final User user;
+        private final Map<Long, Integer> received = new java.util.concurrent.ConcurrentHashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+        private volatile long cursor;
+        private volatile boolean stop;
+        private volatile java.util.concurrent.CompletableFuture<Void> closed;
+
+        Receiver(User user) {
+            this.user = user;
+        }
+
+        @Override
+        public void run() {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            while (!stop) {
+                closed = new java.util.concurrent.CompletableFuture<>();
+                try {
+                    java.net.http.WebSocket ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .buildAsync(java.net.URI.create("ws://127.0.0.1:" + stack.port("messenger") + "/ws?token=" + user.token()
+                                    + "&cursor=" + cursor), this).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    while (!stop && !closed.isDone()) {
+                        pause(200);
+                    }
+                    ws.abort();
+                } catch (Exception e) {
+                    // Refused or failed: try again shortly.
+                }
+                pause(500);
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonNode frame;
+                try {
+                    frame = Json.MAPPER.readTree(partial.toString());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    partial.setLength(0);
+                }
+                if ("message.created".equals(frame.path("type").asText())) {
+                    received.merge(frame.path("message").path("id").asLong(), 1, Integer::sum);
+                }
+                if (frame.has("cursor")) {
+                    cursor = frame.get("cursor").asLong();
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
+            closed.complete(null);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket ws, Throwable error) {
+            closed.complete(null);
+        }
+    }
+
     @FunctionalInterface
     private interface Fault {
         void run() throws Exception;
+    }
+
+    /** The stats service in a child JVM on this class's servers, returned once it answers. */
+    private static Process startStatsProcess(int port) throws java.io.IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.courier.stats.Main");
+        Map<String, String> env = pb.environment();
+        infra.config().forEach((k, v) -> env.put(k.replace('.', '_').toUpperCase(java.util.Locale.ROOT), v));
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("SERVER_HOST", "127.0.0.1");
+        env.put("COURIER_AUTH_JWKS", "http://127.0.0.1:" + stack.port("auth") + "/.well-known/jwks.json");
+        pb.redirectErrorStream(true).redirectOutput(Path.of("target", "stats-child-" + port + ".log").toFile());
+        Process p = pb.start();
+        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < end) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("The stats process exited; see target/stats-child-" + port + ".log");
+            }
+            try {
+                if (Http.port(port).get("/health/live").status() == 200) {
+                    return p;
+                }
+            } catch (IllegalStateException notYet) {
+                // Not listening yet.
+            }
+            pause(200);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("The stats process did not come up in time");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static User signUp() {
