@@ -53,6 +53,13 @@ final class Kafka {
         Proc.alive(pidFile()).ifPresent(p -> Proc.terminate(p, Duration.ofSeconds(30)));
     }
 
+    void kill() {
+        Proc.alive(pidFile()).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+    }
+
     static String clusterId() {
         // Any 16 bytes, base64url without padding, as StorageTool random-uuid prints. One in 64 of
         // those starts with '-', which the tool's argument parser takes for an option: draw again.

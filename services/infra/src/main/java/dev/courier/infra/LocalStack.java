@@ -75,20 +75,12 @@ public final class LocalStack {
             String dbUser = env.getOrDefault("COURIER_DB_USER", "postgres");
             String dbPassword = env.getOrDefault("COURIER_DB_PASSWORD", "");
             if (dbUrl == null) {
-                Postgres pg = new Postgres(home.resolve("postgres"), durable);
-                int port = port(ports, "postgres", pg::running);
-                if (!pg.running(port)) {
-                    pg.start(port);
-                }
+                int port = startPostgres(ports);
                 dbUrl = "jdbc:postgresql://127.0.0.1:" + port + "/" + Postgres.DATABASE;
             }
             String redisUrl = env.get("COURIER_REDIS_URL");
             if (redisUrl == null) {
-                Redis redis = new Redis(home.resolve("redis"), durable);
-                int port = port(ports, "redis", redis::running);
-                if (!redis.running(port)) {
-                    redis.start(port);
-                }
+                int port = startRedis(ports);
                 redisUrl = "redis://127.0.0.1:" + port;
             }
             String kafkaBootstrap = env.get("COURIER_KAFKA_BOOTSTRAP");
@@ -156,6 +148,92 @@ public final class LocalStack {
             saveports(ports);
             return null;
         });
+    }
+
+    /**
+     * Starts (or finds) only a PostgreSQL under this stack's home and returns its JDBC URL. For tests
+     * that stop the database while everyone else keeps using the shared one: pair it with
+     * {@link #stopPostgres()} and {@link #startPostgres()} on the same stack (same address after restart).
+     */
+    public String postgresOnly() {
+        return locked(() -> {
+            Properties ports = ports();
+            int port = startPostgres(ports);
+            saveports(ports);
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + Postgres.DATABASE;
+        });
+    }
+
+    /** Stops only PostgreSQL (a fast shutdown: open connections are cut, as in a crash of the server). */
+    public void stopPostgres() {
+        locked(() -> {
+            new Postgres(home.resolve("postgres"), durable).stop();
+            return null;
+        });
+    }
+
+    /** Starts PostgreSQL again at the same address after {@link #stopPostgres()}. */
+    public void startPostgres() {
+        locked(() -> {
+            Properties ports = ports();
+            startPostgres(ports);
+            saveports(ports);
+            return null;
+        });
+    }
+
+    /** Starts (or finds) only a Redis under this stack's home and returns its URL; see {@link #postgresOnly()}. */
+    public String redisOnly() {
+        return locked(() -> {
+            Properties ports = ports();
+            int port = startRedis(ports);
+            saveports(ports);
+            return "redis://127.0.0.1:" + port;
+        });
+    }
+
+    /** Stops only Redis. A test stack's Redis keeps nothing on disk, so it starts again empty. */
+    public void stopRedis() {
+        locked(() -> {
+            new Redis(home.resolve("redis"), durable).stop();
+            return null;
+        });
+    }
+
+    /** Starts Redis again at the same address after {@link #stopRedis()}. */
+    public void startRedis() {
+        locked(() -> {
+            Properties ports = ports();
+            startRedis(ports);
+            saveports(ports);
+            return null;
+        });
+    }
+
+    /** Kills Kafka with SIGKILL (no clean shutdown: the broker recovers its log on the next start). */
+    public void killKafka() {
+        locked(() -> {
+            new Kafka(home.resolve("kafka")).kill();
+            return null;
+        });
+    }
+
+    private int startPostgres(Properties ports) {
+        Postgres pg = new Postgres(home.resolve("postgres"), durable);
+        int port = port(ports, "postgres", pg::running);
+        if (!pg.running(port)) {
+            pg.start(port);
+        }
+        return port;
+    }
+
+    private int startRedis(Properties ports) {
+        Redis redis = new Redis(home.resolve("redis"), durable);
+        int port = port(ports, "redis", redis::running);
+        if (!redis.running(port)) {
+            redis.start(port);
+        }
+        return port;
     }
 
     private int startKafka(Properties ports) {

@@ -168,7 +168,9 @@ public final class MessengerApp implements CourierApp {
 
     @Override
     public List<HealthCheck> healthChecks() {
-        return backing.healthChecks();
+        List<HealthCheck> checks = new java.util.ArrayList<>(backing.healthChecks());
+        checks.add(processed.check(java.time.Duration.ofSeconds(60)));
+        return checks;
     }
 
     @Override

@@ -91,7 +91,8 @@ public final class NotifierApp implements CourierApp {
                 new PushDelivery.Policy(notifier.get("push.attempts").asInt().orElse(5),
                         Duration.ofMillis(notifier.get("push.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("push.maxdelayseconds").asLong().orElse(300L)),
-                        notifier.get("push.ttlseconds").asInt().orElse(86400)), clock, workers);
+                        notifier.get("push.ttlseconds").asInt().orElse(86400)), clock, workers,
+                notifier.get("dispatch.perorigin").asInt().orElse(8));
         this.email = new EmailBatcher(backing.db(),
                 new Mailer(config.get("courier.smtp"), notifier.get("email.from").asString().orElse("Courier <notifications@courier.dev>")),
                 unsubscribeTokens, preferences, log, Duration.ofSeconds(notifier.get("email.windowseconds").asLong().orElse(600L)),
@@ -104,7 +105,10 @@ public final class NotifierApp implements CourierApp {
         props.put("auto.offset.reset", notifier.get("kafka.offsetreset").asString().orElse("earliest"));
         this.consumer = new MessageConsumer(props, notifier.get("kafka.topic").asString().orElse(Topics.MESSAGES),
                 new ProcessedEvents(backing.db()), dispatcher, workers,
-                notifier.get("dispatch.concurrency").asInt().orElse(8));
+                notifier.get("dispatch.concurrency").asInt().orElse(8),
+                new MessageConsumer.Retry(notifier.get("dispatch.attempts").asInt().orElse(8),
+                        Duration.ofMillis(notifier.get("dispatch.backoffmillis").asLong().orElse(1000L)),
+                        Duration.ofSeconds(notifier.get("dispatch.maxdelayseconds").asLong().orElse(30L))));
         this.openapi = Documents.load(NotifierApp.class, "/openapi/notifier.yaml");
     }
 

@@ -64,18 +64,25 @@ public final class Accounts {
         return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles()), issued.refreshToken());
     }
 
-    /** Rotates a refresh token; reuse of a rotated one revokes the session (theft detection). */
+    /**
+     * Rotates a refresh token; reuse of a rotated one revokes the session (theft detection). The
+     * user is read from PostgreSQL before the token is rotated in Redis, so a database failure
+     * leaves the token unspent and the client's retry with the same token succeeds.
+     */
     public Tokens refresh(String refreshToken) {
+        Optional<Long> owner = sessions.currentOwner(refreshToken);
+        Optional<User> user = owner.isPresent() ? users.byId(owner.get()) : Optional.empty();
         SessionStore.Rotation rotation = sessions.rotate(refreshToken);
         if (rotation.outcome() != SessionStore.Rotation.Outcome.ROTATED) {
             throw ProblemException.unauthorized("The refresh token is invalid, expired or already used.");
         }
         SessionStore.Issued issued = rotation.issued();
-        User user = users.byId(issued.userId()).orElseThrow(() -> {
+        if (user.isEmpty() || user.get().id() != issued.userId()) {
             sessions.revoke(issued.userId(), issued.sessionId());
-            return ProblemException.unauthorized("The account no longer exists.");
-        });
-        return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles()), issued.refreshToken());
+            throw ProblemException.unauthorized("The account no longer exists.");
+        }
+        User u = user.get();
+        return new Tokens(u.id(), issued.sessionId(), tokens.issue(u.id(), issued.sessionId(), u.roles()), issued.refreshToken());
     }
 
     /** Needs the current password; every other session is revoked, the caller's stays. */

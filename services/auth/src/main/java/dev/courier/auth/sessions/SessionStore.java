@@ -100,6 +100,30 @@ public final class SessionStore {
         };
     }
 
+    /**
+     * The user whose session this refresh token currently belongs to, without rotating it; empty
+     * when the token is unknown, expired or already rotated.
+     */
+    public Optional<Long> currentOwner(String refreshToken) {
+        String sid = redis.get(refreshKey(Tokens.sha256Hex(refreshToken)));
+        if (sid == null || sid.startsWith("used:")) {
+            return Optional.empty();
+        }
+        return owner(sid);
+    }
+
+    /**
+     * Ends the caller's own session even when Redis no longer knows it (restarted empty): the
+     * revocation is still recorded and announced, so the session's sockets close and its access
+     * token can be refused before it expires.
+     */
+    public void end(long userId, String sid) {
+        if (!revoke(userId, sid)) {
+            redis.set(PREFIX + "revoked:" + sid, "1", SetParams.setParams().ex(accessTtl.toSeconds() + 60));
+            publish(userId, sid);
+        }
+    }
+
     /** The user who owns a live session. */
     public Optional<Long> owner(String sid) {
         return Optional.ofNullable(redis.hget(sessionKey(sid), "userId")).map(Long::parseLong);

@@ -37,4 +37,12 @@ public final class Authn {
         }
         return caller;
     }
+
+    /**
+     * A caller with a valid token whose session may already be gone (Redis restarted empty, session
+     * expired): enough to end that same session, never to act on the account.
+     */
+    public Caller requireToken(ServerRequest req) {
+        return verifier.require(req);
+    }
 }

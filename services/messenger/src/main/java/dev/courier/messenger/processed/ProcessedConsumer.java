@@ -11,6 +11,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+
 import dev.courier.messenger.messages.MessageStore;
 import dev.courier.platform.db.Database;
 import dev.courier.platform.events.MessageProcessedEvent;
@@ -32,7 +36,9 @@ public final class ProcessedConsumer implements AutoCloseable {
     private final MessageStore messages;
     private final KafkaSettings kafka;
     private volatile boolean running;
-    private KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile RuntimeException failure;
+    private volatile long lastCycle = System.nanoTime();
     private Thread thread;
 
     public ProcessedConsumer(Database db, MessageStore messages, KafkaSettings kafka) {
@@ -43,30 +49,49 @@ public final class ProcessedConsumer implements AutoCloseable {
 
     public void start() {
         running = true;
-        Properties p = kafka.consumer(GROUP, "courier-messenger-processed");
-        // A replica that dies without leaving the group keeps its partitions until its session
-        // times out; marks on them wait that long. 10 s (Kafka's default is 45 s) bounds the wait.
-        p.putIfAbsent("session.timeout.ms", "10000");
-        p.putIfAbsent("heartbeat.interval.ms", "3000");
-        consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(Topics.MESSAGES_PROCESSED));
-        thread = Thread.ofVirtual().name("messenger-processed-consumer").start(this::run);
+        thread = Thread.ofVirtual().name("messenger-processed-consumer").start(this::supervise);
     }
 
-    private void run() {
-        try {
-            while (running) {
-                ConsumerRecords<String, byte[]> records;
-                try {
-                    records = consumer.poll(Duration.ofMillis(500));
-                } catch (WakeupException e) {
+    /**
+     * Keeps a consumer running until closed: any failure (Kafka away while a rewind asks for the
+     * committed offsets, a bug) closes the consumer and starts a fresh one after a backoff that
+     * doubles up to 30 s, so the marks resume by themselves once the servers are back.
+     */
+    private void supervise() {
+        long backoff = 1000;
+        while (running) {
+            try {
+                consume();
+                backoff = 1000;
+            } catch (WakeupException e) {
+                if (!running) {
                     break;
                 }
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.log(Level.WARNING, "Processed-mark consumer failed; restarting it in " + backoff + " ms: " + e);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+    }
+
+    private void consume() {
+        Properties p = kafka.consumer(GROUP, "courier-messenger-processed");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            consumer = c;
+            if (!running) {
+                return;
+            }
+            c.subscribe(List.of(Topics.MESSAGES_PROCESSED));
+            while (running) {
+                lastCycle = System.nanoTime();
+                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
                     continue;
                 }
                 try {
-                    db.inTransaction(c -> {
+                    db.inTransaction(conn -> {
                         for (ConsumerRecord<String, byte[]> r : records) {
                             MessageProcessedEvent e;
                             try {
@@ -76,33 +101,64 @@ public final class ProcessedConsumer implements AutoCloseable {
                                 LOG.log(Level.WARNING, "Skipping a malformed processed mark at offset " + r.offset() + ": " + bad.getMessage());
                                 continue;
                             }
-                            messages.markProcessed(c, e.messageId(), e.processedAt() == null ? Instant.now() : e.processedAt());
+                            messages.markProcessed(conn, e.messageId(), e.processedAt() == null ? Instant.now() : e.processedAt());
                         }
                         return null;
                     });
-                    consumer.commitSync();
+                    c.commitSync();
+                    failure = null;
                 } catch (RuntimeException e) {
                     if (e instanceof WakeupException) {
-                        break;
+                        throw e;
                     }
                     // Not committed: rewind to the last committed offsets and try again shortly.
+                    failure = e;
                     LOG.log(Level.WARNING, "Recording processed marks failed, will retry: " + e);
                     records.partitions().forEach(tp -> {
-                        var committed = consumer.committed(java.util.Set.of(tp)).get(tp);
+                        var committed = c.committed(java.util.Set.of(tp)).get(tp);
                         if (committed != null) {
-                            consumer.seek(tp, committed.offset());
+                            c.seek(tp, committed.offset());
                         } else {
-                            consumer.seekToBeginning(List.of(tp));
+                            c.seekToBeginning(List.of(tp));
                         }
                     });
                     sleep(1000);
                 }
             }
-        } catch (WakeupException ignored) {
-            // Closing.
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer = null;
         }
+    }
+
+    /**
+     * Liveness: DOWN when the consumer loop has not gone round for {@code stuckAfter} (a dead or
+     * hung consumer, which only a restart of the replica would cure). A Kafka or database outage
+     * keeps the loop going, so it does not restart replicas that are only waiting.
+     */
+    public HealthCheck check(Duration stuckAfter) {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.LIVENESS;
+            }
+
+            @Override
+            public String name() {
+                return "processed-consumer";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                boolean cycling = System.nanoTime() - lastCycle < stuckAfter.toNanos() || failure != null;
+                boolean up = running && thread != null && thread.isAlive() && cycling;
+                HealthCheckResponse.Builder b = HealthCheckResponse.builder().status(up);
+                RuntimeException f = failure;
+                if (f != null) {
+                    b.detail("failure", String.valueOf(f));
+                }
+                return b.build();
+            }
+        };
     }
 
     private static void sleep(long ms) {
@@ -116,8 +172,9 @@ public final class ProcessedConsumer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
         }
         if (thread != null) {
             try {

@@ -63,6 +63,8 @@ final class Connection implements WsListener {
     static final int UNAUTHORIZED = 4401;
     static final int TOO_SLOW = 4408;
     static final int RESTARTING = 1012;
+    /** A backing server is down at connect (PostgreSQL): the client retries later. */
+    static final int TRY_AGAIN_LATER = 1013;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
@@ -194,7 +196,14 @@ final class Connection implements WsListener {
     public void onOpen(WsSession session) {
         this.session = session;
         if (caller != null) {
-            offReader(() -> begin(cursorParam, null));
+            try {
+                offReader(() -> begin(cursorParam, null));
+            } catch (RuntimeException e) {
+                if (dev.courier.platform.http.Problems.outage(e) == null) {
+                    throw e;
+                }
+                session.close(TRY_AGAIN_LATER, "try again later");
+            }
         } else {
             hub.pending(this, true);
         }

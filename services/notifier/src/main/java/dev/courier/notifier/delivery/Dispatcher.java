@@ -52,24 +52,56 @@ public final class Dispatcher {
         this.clock = clock;
     }
 
-    public void dispatch(MessageEvent event) {
+    /** Every recipient of the event who may need a notification (the sender excluded); empty for edits and deletions. */
+    public static Set<Long> recipients(MessageEvent event) {
         // Edits and deletions do not notify again; an earlier notification stays as it was.
         if (!MessageEvent.CREATED.equals(event.type()) || event.message() == null || event.recipientIds() == null) {
-            return;
+            return Set.of();
+        }
+        Set<Long> recipients = new HashSet<>(event.recipientIds());
+        recipients.remove(event.message().senderId());
+        return recipients;
+    }
+
+    /** Whether a dispatch can start now: the presence store answers (checked before an event is claimed). */
+    public void ready() {
+        redis.ping();
+    }
+
+    /**
+     * Notifies each of {@code recipients} on its own: a failure for one (Redis or the database
+     * away, a bug tripped by one subscription) is logged and returned, and the others proceed.
+     * Pushes run in the background (see {@link PushDelivery}), so no recipient waits for another's
+     * push service. Throws when nothing could be started (the directory lookup failed).
+     *
+     * @return the recipients whose notification could not be started, to be retried
+     */
+    public Set<Long> dispatch(MessageEvent event, Set<Long> recipients) {
+        if (recipients.isEmpty()) {
+            return Set.of();
         }
         long senderId = event.message().senderId();
-        Set<Long> recipients = new HashSet<>(event.recipientIds());
-        recipients.remove(senderId);
-        if (recipients.isEmpty()) {
-            return;
-        }
         Set<Long> lookup = new HashSet<>(recipients);
         lookup.add(senderId);
         Map<Long, UserInfo> known = users.find(lookup);
         String senderName = known.containsKey(senderId) ? known.get(senderId).name() : "Someone";
+        Set<Long> failed = new HashSet<>();
         for (long userId : recipients) {
-            notify(event, userId, senderName, known.get(userId));
+            try {
+                notify(event, userId, senderName, known.get(userId));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Cannot notify user " + userId + " of event " + event.eventId() + ": " + e);
+                failed.add(userId);
+            }
         }
+        return failed;
+    }
+
+    /** The last try for a recipient failed: a dead letter, so the notification is never dropped silently. */
+    public void giveUp(MessageEvent event, long userId, int attempts, String reason) {
+        LOG.log(Level.ERROR, "Giving up notifying user " + userId + " of event " + event.eventId() + " after " + attempts + " tries: " + reason);
+        DeliveryLog.count("dispatch", "failed");
+        push.deadLetter(event, userId, "dispatch", null, null, attempts, 0, reason);
     }
 
     private void notify(MessageEvent event, long userId, String senderName, UserInfo user) {

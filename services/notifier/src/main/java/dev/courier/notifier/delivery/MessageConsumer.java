@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -25,12 +26,25 @@ import dev.courier.platform.http.Json;
  * one slow push service must not hold up every other chat; retries wait without a thread. The offset is
  * committed after the claim: a notifier that crashes mid-delivery loses those notifications rather
  * than sending them twice, which is the better failure for a notification.
+ *
+ * <p>An event is claimed only when it can be dispatched: while Redis (presence) does not answer,
+ * the consumer waits with the event unclaimed in Kafka. Recipients whose notification fails after
+ * the claim are retried with backoff ({@link Retry}) and, after the last try, dead-lettered on
+ * {@code courier.notifications.dlq.v1}: never dropped silently.
  */
 public final class MessageConsumer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MessageConsumer.class.getName());
 
+    /**
+     * @param attempts tries per recipient before the dead letter
+     * @param backoff  wait before the second try, doubled for each further one up to {@code maxDelay}
+     */
+    public record Retry(int attempts, Duration backoff, Duration maxDelay) {
+    }
+
     private final Properties props;
+    private final Retry retry;
     private final String topic;
     private final ProcessedEvents processed;
     private final Dispatcher dispatcher;
@@ -48,8 +62,9 @@ public final class MessageConsumer implements AutoCloseable {
      *                    of events waits in Kafka instead of exhausting the database pool
      */
     public MessageConsumer(Properties props, String topic, ProcessedEvents processed, Dispatcher dispatcher, ExecutorService workers,
-                           int concurrency) {
+                           int concurrency, Retry retry) {
         this.props = props;
+        this.retry = retry;
         this.topic = topic;
         this.workers = workers;
         this.permits = new Semaphore(concurrency);
@@ -145,7 +160,12 @@ public final class MessageConsumer implements AutoCloseable {
             LOG.log(Level.WARNING, "Skipping unreadable event at {0}-{1}@{2}: {3}", r.topic(), r.partition(), r.offset(), e.toString());
             return;
         }
-        if (event.eventId() == null || !processed.claim(event.eventId())) {
+        if (event.eventId() == null || Dispatcher.recipients(event).isEmpty()) {
+            return;
+        }
+        // Throws while Redis is away: the event stays unclaimed and handleUntilDone tries again.
+        dispatcher.ready();
+        if (!processed.claim(event.eventId())) {
             return;
         }
         try {
@@ -156,13 +176,38 @@ public final class MessageConsumer implements AutoCloseable {
         }
         workers.submit(() -> {
             try {
-                dispatcher.dispatch(event);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "Cannot dispatch notifications for event " + event.eventId(), e);
+                dispatchUntilDone(event);
             } finally {
                 permits.release();
             }
         });
+    }
+
+    /** Retries the recipients that failed, with backoff; dead-letters those still failing after the last try. */
+    private void dispatchUntilDone(MessageEvent event) {
+        Set<Long> pending = Dispatcher.recipients(event);
+        long backoff = retry.backoff().toMillis();
+        for (int attempt = 1; ; attempt++) {
+            String reason;
+            try {
+                pending = dispatcher.dispatch(event, pending);
+                reason = "could not be notified (Redis or the database failed)";
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Cannot dispatch event " + event.eventId() + " (try " + attempt + "): " + e);
+                reason = "dispatch failed: " + e;
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (attempt >= retry.attempts() || !running) {
+                for (long userId : pending) {
+                    dispatcher.giveUp(event, userId, attempt, reason);
+                }
+                return;
+            }
+            pause(backoff);
+            backoff = Math.min(backoff * 2, retry.maxDelay().toMillis());
+        }
     }
 
     @Override

@@ -4,7 +4,10 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,11 @@ import dev.courier.platform.http.Json;
  * One push message to one subscription, with the push service's answers acted on: 2xx done,
  * 404/410 deletes the subscription, 429/5xx/no answer retried with exponential backoff (or the
  * service's Retry-After), and after the last attempt a dead letter.
+ *
+ * <p>Each subscription is isolated from the others: every attempt runs on its own virtual thread,
+ * at most {@code perOrigin} at once per push service, and a request the HTTP client cannot even
+ * make (an endpoint it refuses with a runtime exception) is recorded as rejected and dead-lettered.
+ * A push service that never answers thus delays only its own subscribers.
  */
 public final class PushDelivery {
 
@@ -45,10 +53,16 @@ public final class PushDelivery {
     private final Policy policy;
     private final Clock clock;
     private final Executor retries;
+    private final int perOrigin;
+    private final Map<String, Semaphore> origins = new ConcurrentHashMap<>();
 
-    /** @param retries runs the retries (a virtual-thread executor: each try blocks on HTTP) */
+    /**
+     * @param retries   runs every attempt (a virtual-thread executor: each try blocks on HTTP)
+     * @param perOrigin requests in flight at once to one push service
+     */
     public PushDelivery(PushSender sender, SubscriptionStore subscriptions, DeliveryLog log,
-                        Producer<String, byte[]> deadLetters, Policy policy, Clock clock, Executor retries) {
+                        Producer<String, byte[]> deadLetters, Policy policy, Clock clock, Executor retries, int perOrigin) {
+        this.perOrigin = perOrigin;
         this.sender = sender;
         this.subscriptions = subscriptions;
         this.log = log;
@@ -59,38 +73,74 @@ public final class PushDelivery {
     }
 
     /**
-     * Makes the first attempt on the calling thread; retries run later on {@code retries} without
-     * holding a thread while they wait. Completes with true once delivered.
+     * Starts the first attempt on {@code retries} and returns at once; retries run later without
+     * holding a thread while they wait. Completes with true once delivered, false once given up
+     * (never exceptionally).
      */
     public CompletableFuture<Boolean> deliver(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency, String topic) {
-        return attempt(event, userId, s, payload, urgency, topic, 1);
+        return CompletableFuture.supplyAsync(() -> attempt(event, userId, s, payload, urgency, topic, 1), retries)
+                .thenCompose(f -> f)
+                .exceptionally(e -> {
+                    LOG.log(Level.ERROR, "Push to subscription " + s.id() + " for event " + event.eventId() + " failed", e);
+                    return false;
+                });
+    }
+
+    /** One request, within the push service's share of concurrent requests; a client-side failure is a rejection. */
+    private PushSender.Result send(Subscription s, byte[] payload, String urgency, String topic) {
+        String origin;
+        try {
+            origin = Vapid.origin(URI.create(s.endpoint()));
+        } catch (RuntimeException e) {
+            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString());
+        }
+        Semaphore permits = origins.computeIfAbsent(origin, o -> new Semaphore(perOrigin));
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PushSender.Result(0, java.util.Optional.empty(), 0, "interrupted");
+        }
+        try {
+            return sender.send(s.endpoint(), s.p256dh(), s.auth(), payload, policy.ttlSeconds(), urgency, topic);
+        } catch (RuntimeException e) {
+            // E.g. a host the HTTP client refuses (a trailing dot): no retry can fix it.
+            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString());
+        } finally {
+            permits.release();
+        }
     }
 
     private CompletableFuture<Boolean> attempt(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency,
                                                String topic, int attempt) {
-        PushSender.Result r = sender.send(s.endpoint(), s.p256dh(), s.auth(), payload, policy.ttlSeconds(), urgency, topic);
+        PushSender.Result r = send(s, payload, urgency, topic);
+        if (r.status() < 0) {
+            record(event, userId, s, attempt, null, "rejected", r.latencyMillis());
+            deadLetter(event, userId, DeliveryLog.PUSH, s.id(), origin(s), attempt, 0, "cannot send: " + r.error());
+            return CompletableFuture.completedFuture(false);
+        }
         if (r.delivered()) {
-            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "delivered", r.latencyMillis());
+            record(event, userId, s, attempt, r.status(), "delivered", r.latencyMillis());
             return CompletableFuture.completedFuture(true);
         }
         if (r.gone()) {
-            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "gone", r.latencyMillis());
+            record(event, userId, s, attempt, r.status(), "gone", r.latencyMillis());
             subscriptions.delete(s.id());
             return CompletableFuture.completedFuture(false);
         }
         if (!r.retryable()) {
-            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, r.status(), "rejected", r.latencyMillis());
-            deadLetter(event, userId, s, attempt, r, "rejected with HTTP " + r.status());
+            record(event, userId, s, attempt, r.status(), "rejected", r.latencyMillis());
+            deadLetter(event, userId, DeliveryLog.PUSH, s.id(), origin(s), attempt, r.status(), "rejected with HTTP " + r.status());
             return CompletableFuture.completedFuture(false);
         }
         Integer status = r.status() == 0 ? null : r.status();
         if (attempt >= policy.attempts()) {
-            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, "failed", r.latencyMillis());
-            deadLetter(event, userId, s, attempt, r, r.status() == 0
+            record(event, userId, s, attempt, status, "failed", r.latencyMillis());
+            deadLetter(event, userId, DeliveryLog.PUSH, s.id(), origin(s), attempt, r.status(), r.status() == 0
                     ? "no answer: " + r.error() : "still HTTP " + r.status() + " after " + attempt + " attempts");
             return CompletableFuture.completedFuture(false);
         }
-        log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, "retry", r.latencyMillis());
+        record(event, userId, s, attempt, status, "retry", r.latencyMillis());
         Executor later = CompletableFuture.delayedExecutor(delay(attempt, r).toMillis(), TimeUnit.MILLISECONDS, retries);
         return CompletableFuture.supplyAsync(() -> attempt(event, userId, s, payload, urgency, topic, attempt + 1), later)
                 .thenCompose(f -> f);
@@ -107,10 +157,29 @@ public final class PushDelivery {
         return d.compareTo(policy.maxDelay()) > 0 ? policy.maxDelay() : d;
     }
 
-    private void deadLetter(MessageEvent event, long userId, Subscription s, int attempts, PushSender.Result last, String reason) {
+    /** Records an attempt; a database hiccup costs the record, never the delivery. */
+    private void record(MessageEvent event, long userId, Subscription s, int attempt, Integer status, String outcome, long latencyMillis) {
+        try {
+            log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, outcome, latencyMillis);
+        } catch (RuntimeException e) {
+            DeliveryLog.count(DeliveryLog.PUSH, outcome);
+            LOG.log(Level.WARNING, "Cannot record push attempt for event " + event.eventId() + ": " + e);
+        }
+    }
+
+    private static String origin(Subscription s) {
+        try {
+            return Vapid.origin(URI.create(s.endpoint()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Publishes a dead letter (key = user id) for a notification given up on. */
+    void deadLetter(MessageEvent event, long userId, String channel, Long subscriptionId, String origin, int attempts, int lastStatus,
+                    String reason) {
         DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, event.eventId(), userId, event.conversationId(),
-                event.message().id(), DeliveryLog.PUSH, s.id(), Vapid.origin(URI.create(s.endpoint())), attempts,
-                last.status(), reason, clock.instant());
+                event.message().id(), channel, subscriptionId, origin, attempts, lastStatus, reason, clock.instant());
         deadLetters.send(new ProducerRecord<>(Topics.NOTIFICATIONS_DLQ, Long.toString(userId), Json.write(letter)), (md, e) -> {
             if (e != null) {
                 LOG.log(Level.ERROR, "Cannot publish dead letter for event " + event.eventId(), e);

@@ -224,7 +224,10 @@ class PushDeliveryTest {
         assertThat(String.valueOf(claims.get("sub")).startsWith("mailto:"), is(true));
     }
 
-    /** The push attempts recorded for an event (the email fallback that may follow is not counted). */
+    /**
+     * The push attempts for an event. When no push reached the user, an email follows a moment
+     * later (see EmailNotificationTest); its row is not counted here.
+     */
     private List<Map<String, Object>> awaitAttempts(String eventId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<Map<String, Object>> rows = pushAttempts(eventId);
@@ -237,7 +240,7 @@ class PushDeliveryTest {
     }
 
     private List<Map<String, Object>> pushAttempts(String eventId) {
-        return n.attempts(eventId).stream().filter(r -> "push".equals(r.get("channel"))).toList();
+        return n.attempts(eventId).stream().filter(a -> DeliveryLog.PUSH.equals(a.get("channel"))).toList();
     }
 
     private KafkaConsumer<String, byte[]> dlqAtEnd() {

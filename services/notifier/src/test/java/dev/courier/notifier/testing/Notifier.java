@@ -56,9 +56,11 @@ public final class Notifier {
     public final WebServer server;
     public final Http http;
     public final JedisPooled redis;
+    /** The events topic this notifier consumes ({@link #TOPIC} unless overridden). */
+    public final String topic;
     private final KafkaProducer<String, byte[]> producer;
 
-    private Notifier() throws IOException, InterruptedException {
+    private Notifier(Map<String, String> overrides) throws IOException, InterruptedException {
         stack = LocalStack.shared();
         auth = new TestAuth(stack);
         push = new FakePushService();
@@ -78,10 +80,14 @@ public final class Notifier {
         c.put("courier.notifier.kafka.group", "courier-notifier-test-" + UUID.randomUUID());
         c.put("courier.notifier.kafka.offsetreset", "latest");
         c.put("courier.notifier.kafka.topic", TOPIC);
+        c.put("courier.notifier.dispatch.backoffmillis", "200");
+        c.put("courier.notifier.dispatch.maxdelayseconds", "2");
+        c.putAll(overrides);
+        topic = c.get("courier.notifier.kafka.topic");
         var config = Configs.load(NotifierApp.class, c);
         KafkaSettings kafka = KafkaSettings.from(config.get("courier.kafka"));
         try (var admin = kafka.admin()) {
-            kafka.ensureTopics(admin, List.of(TOPIC));
+            kafka.ensureTopics(admin, List.of(topic));
         }
         app = NotifierApp.create(config);
         server = Servers.start(config, app);
@@ -89,21 +95,40 @@ public final class Notifier {
             throw new IllegalStateException("The notifier's consumer got no partitions");
         }
         http = Http.port(server.port());
-        redis = new JedisPooled(java.net.URI.create(stack.redisUrl()));
+        redis = new JedisPooled(java.net.URI.create(c.get("courier.redis.url")));
         producer = new KafkaProducer<>(kafka.producer("notifier-test"));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            producer.close(Duration.ofSeconds(2));
-            server.stop();
-            app.close();
-            push.close();
-            auth.close();
-        }));
+    }
+
+    /**
+     * A notifier of its own with some settings changed (its own Redis, to stop it); close it after
+     * use. Its consumer group is its own too, so it sees the same events as the shared one.
+     */
+    public static Notifier with(Map<String, String> overrides) {
+        try {
+            return new Notifier(overrides);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void close() {
+        producer.close(Duration.ofSeconds(2));
+        server.stop();
+        app.close();
+        push.close();
+        auth.close();
+        redis.close();
     }
 
     public static synchronized Notifier get() {
         if (instance == null) {
             try {
-                instance = new Notifier();
+                instance = new Notifier(Map.of());
+                Notifier n = instance;
+                Runtime.getRuntime().addShutdownHook(new Thread(n::close));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {
@@ -132,7 +157,7 @@ public final class Notifier {
 
     public void produce(MessageEvent e) {
         try {
-            producer.send(new ProducerRecord<>(TOPIC, Long.toString(e.conversationId()), Json.write(e))).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, Long.toString(e.conversationId()), Json.write(e))).get(10, TimeUnit.SECONDS);
         } catch (Exception ex) {
             throw new IllegalStateException("Cannot produce " + e.eventId(), ex);
         }

@@ -17,6 +17,9 @@ import io.helidon.common.config.Config;
  */
 public final class Database implements AutoCloseable {
 
+    /** How long a caller waits for a pooled connection unless {@code courier.db.poolwaitmillis} says. */
+    public static final long DEFAULT_POOL_WAIT_MILLIS = 1000;
+
     private final HikariDataSource dataSource;
     private final String schema;
 
@@ -38,7 +41,10 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(db.get("pool").asInt().orElse(10));
         hc.setMinimumIdle(Math.min(2, hc.getMaximumPoolSize()));
         hc.setPoolName(schema);
-        hc.setConnectionTimeout(Duration.ofSeconds(db.get("connect-timeout-seconds").asInt().orElse(10)).toMillis());
+        // A caller waits at most this long for a connection: when PostgreSQL is down, requests
+        // and health checks fail fast (503) instead of hanging; under overload, clients back off.
+        hc.setConnectionTimeout(db.get("poolwaitmillis").asLong().orElse(DEFAULT_POOL_WAIT_MILLIS));
+        hc.addDataSourceProperty("connectTimeout", "2");
         // Fail at start rather than on the first request: one clear line when the database is unreachable.
         hc.setConnectionInitSql("SET search_path TO " + schema + ", public");
         hc.setInitializationFailTimeout(Duration.ofSeconds(db.get("startup-timeout-seconds").asInt().orElse(15)).toMillis());

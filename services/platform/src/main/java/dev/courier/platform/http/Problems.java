@@ -30,16 +30,14 @@ public final class Problems {
             int code = e.status().code();
             send(res, Problem.of(code, e.status().reasonPhrase(), code >= 500 ? "Unexpected error." : e.getMessage()), null);
         });
-        routing.error(DataAccessException.class, (req, res, e) -> {
-            ProblemException overload = overloaded(e);
-            if (overload != null) {
-                send(res, overload.problem(), overload);
+        routing.error(Exception.class, (req, res, e) -> {
+            ProblemException outage = outage(e);
+            if (outage != null) {
+                LOG.log(Level.WARNING, outage.problem().dependency() + " unavailable on " + req.prologue().method() + " "
+                        + req.path().path() + ": " + e.getMessage());
+                send(res, outage.problem(), outage);
                 return;
             }
-            LOG.log(Level.ERROR, "Database error on " + req.prologue().method() + " " + req.path().path(), e);
-            send(res, Problem.of(500, "Internal error", "Unexpected error; it has been logged."), null);
-        });
-        routing.error(Exception.class, (req, res, e) -> {
             LOG.log(Level.ERROR, "Unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
             send(res, Problem.of(500, "Internal error", "Unexpected error; it has been logged."), null);
         });
@@ -115,15 +113,64 @@ public final class Problems {
     }
 
     /**
-     * Every pooled connection stayed busy for the pool's timeout: the service is overloaded, not
-     * broken. 503 with Retry-After lets clients back off and retry (sends are idempotent by clientId).
+     * A failure that says a backing server is away or the pool is exhausted rather than a bug:
+     * 503 with Retry-After naming the dependency, so clients back off and retry (sends are
+     * idempotent by clientId). Looks through wrappers, since a failure may surface inside another
+     * exception. Null for anything else.
+     */
+    public static ProblemException outage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProblemException p && p.problem().status() == 503) {
+                return p;
+            }
+            if (t instanceof DataAccessException d) {
+                ProblemException p = overloaded(d);
+                if (p != null) {
+                    return p;
+                }
+            }
+            if (t instanceof redis.clients.jedis.exceptions.JedisConnectionException
+                    || t instanceof redis.clients.jedis.exceptions.JedisException && t.getCause() instanceof java.util.NoSuchElementException) {
+                return new ProblemException(Problem.unavailable("redis", "Redis is unavailable; retry shortly."), RETRY_AFTER);
+            }
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return new ProblemException(Problem.unavailable("kafka", "Kafka is unavailable; retry shortly."), RETRY_AFTER);
+            }
+        }
+        return null;
+    }
+
+    private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(2);
+
+    /**
+     * PostgreSQL cannot be reached (connection refused, a connection cut by a restart, the server
+     * shutting down or starting up): the database is down. Every pooled connection stayed busy for
+     * the pool's wait without such a cause: the service is overloaded, not broken. Both are 503 with
+     * Retry-After; anything else is null.
      */
     static ProblemException overloaded(DataAccessException e) {
+        if (unreachable(e.getCause())) {
+            return new ProblemException(Problem.unavailable("postgresql", "PostgreSQL is unavailable; retry shortly."), RETRY_AFTER);
+        }
         if (e.getCause() instanceof java.sql.SQLTransientConnectionException) {
-            return new ProblemException(Problem.of(503, "Service unavailable", "The service is overloaded; retry shortly."),
+            return new ProblemException(Problem.unavailable("postgresql", "The service is overloaded; retry shortly."),
                     java.time.Duration.ofSeconds(1));
         }
         return null;
+    }
+
+    /** SQL state class 08 (connection exception) or 57P01-03 (shutdown, crash, cannot connect now), anywhere in the chain. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void send(ServerResponse res, Problem problem, ProblemException cause) {

@@ -10,14 +10,20 @@ import io.helidon.common.config.Config;
 
 /**
  * Redis from {@code courier.redis.url}: {@code redis://[:password@]host:port[/db]} or {@code rediss://}
- * for TLS. {@code courier.redis.pool} (optional) sizes the connection pool explicitly and
- * {@code courier.redis.poolwaitmillis} bounds the wait for a connection; without them Jedis'
- * defaults apply (8 connections, waiting forever).
+ * for TLS. {@code courier.redis.pool} sizes the connection pool (default {@value #DEFAULT_POOL}) and
+ * {@code courier.redis.poolwaitmillis} bounds the wait for a connection.
+ *
+ * <p>Every pool checks its idle connections each second and replaces the broken ones: after a
+ * Redis restart, a connection the server closed would otherwise sit in the pool and fail the
+ * request that next borrows it, minutes later.
  */
 public final class RedisSettings {
 
     /** How long a borrower waits for a pooled connection when {@code pool} is set, unless {@code poolwaitmillis} says. */
     public static final long DEFAULT_POOL_WAIT_MILLIS = 2000;
+
+    /** Connections per pool unless {@code courier.redis.pool} says (Jedis' own default). */
+    public static final int DEFAULT_POOL = 8;
 
     private RedisSettings() {
     }
@@ -37,6 +43,13 @@ public final class RedisSettings {
         pool.setMinIdle(0);
         pool.setBlockWhenExhausted(true);
         pool.setMaxWait(java.time.Duration.ofMillis(waitMillis));
+        // PING every idle connection each second (never evicting for idleness alone): a PING per
+        // connection per second is nothing to Redis, unlike a PING before every command.
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(java.time.Duration.ofSeconds(1));
+        pool.setNumTestsPerEvictionRun(-1);
+        pool.setMinEvictableIdleDuration(java.time.Duration.ofMillis(-1));
+        pool.setSoftMinEvictableIdleDuration(java.time.Duration.ofMillis(-1));
         return pool;
     }
 
@@ -44,9 +57,8 @@ public final class RedisSettings {
     public static JedisPooled connect(Config redis) {
         String url = redis.get("url").asString()
                 .orElseThrow(() -> new IllegalStateException("courier.redis.url is not set"));
-        JedisPooled jedis = redis.get("pool").asInt().asOptional().map(size -> new JedisPooled(poolConfig(size,
-                redis.get("poolwaitmillis").asLong().orElse(DEFAULT_POOL_WAIT_MILLIS)), URI.create(url)))
-                .orElseGet(() -> new JedisPooled(URI.create(url)));
+        JedisPooled jedis = new JedisPooled(poolConfig(redis.get("pool").asInt().orElse(DEFAULT_POOL),
+                redis.get("poolwaitmillis").asLong().orElse(DEFAULT_POOL_WAIT_MILLIS)), URI.create(url));
         try {
             jedis.ping();
         } catch (JedisException e) {

@@ -153,7 +153,30 @@ public final class StatsConsumer implements AutoCloseable {
         return lag.get() > 0 && Duration.between(lastProgress, now).compareTo(limit) > 0;
     }
 
+    /**
+     * Supervises the consumer: whatever ends it other than {@link #close()} (a bug, an error the
+     * loop does not expect) is logged and a fresh consumer starts after a backoff that doubles up
+     * to 30 s; readiness shows it as stuck meanwhile. Counting stays exact across restarts: the
+     * offsets are stored with the counts.
+     */
     private void run() {
+        long backoff = 1000;
+        try {
+            while (running) {
+                consume();
+                if (!running) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "Stats consumer " + group + " restarts in " + backoff + " ms");
+                sleep(Duration.ofMillis(backoff));
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        } finally {
+            stopped = true;
+        }
+    }
+
+    private void consume() {
         var props = kafka.consumer(group, "courier-stats-" + group);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPoll));
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props);
@@ -184,11 +207,13 @@ public final class StatsConsumer implements AutoCloseable {
             if (running) {
                 failure = e;
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.log(Level.ERROR, "Stats consumer " + group + " failed", e);
+        } catch (Error e) {
             failure = e;
             LOG.log(Level.ERROR, "Stats consumer " + group + " died", e);
-        } finally {
-            stopped = true;
+            running = false;
         }
     }
 

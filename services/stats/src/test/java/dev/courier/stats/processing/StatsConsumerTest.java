@@ -64,8 +64,11 @@ class StatsConsumerTest {
     private static final Set<Long> committedByKilledConsumer = new HashSet<>();
     private static StatsConsumer survivor;
 
-    /** What a killed process looks like from the consumer loop: it stops right there. */
-    static final class Killed extends RuntimeException {
+    /**
+     * What a killed process looks like from the consumer loop: it stops right there. An Error, as a
+     * crash is: the consumer's supervisor restarts it after an exception, never after an Error.
+     */
+    static final class Killed extends Error {
         Killed(String where) {
             super("killed " + where, null, false, false);
         }
