@@ -41,7 +41,7 @@ public final class DevStackMain {
             Endpoints endpoints = infra.start();
             running[0] = DevStack.start(endpoints, port, servicePort, Map.of());
             System.out.printf("%nCourier is up in %.1f s.%n%n  Open      http://localhost:%d/%n", (System.nanoTime() - t0) / 1e9, running[0].gatewayPort());
-            running[0].ports().forEach((name, p) -> System.out.printf("  %-9s http://localhost:%d/health%n", name, p));
+            running[0].ports().forEach((name, p) -> System.out.printf("  %-9s http://localhost:%d/health%n", name, running[0].managementPort(name)));
             System.out.println();
             System.out.println(endpoints.toString().indent(2));
             System.out.println("Press Ctrl-C to stop.");
