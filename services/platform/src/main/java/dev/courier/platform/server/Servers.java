@@ -29,22 +29,25 @@ public final class Servers {
     public static final String MANAGEMENT = "management";
 
     private static final System.Logger LOG = System.getLogger(Servers.class.getName());
+    /** One per JVM: the devstack's services share the registry, as their metrics do. */
+    private static final HttpMetrics HTTP_METRICS = new HttpMetrics();
 
     private Servers() {
     }
 
     /** Wires {@code app} into a server builder (with a management socket on a free port if none is configured). */
     public static void setup(WebServerConfig.Builder server, CourierApp app) {
-        setup(server, app, new Shutdown(), Duration.ofSeconds(20));
+        setup(server, app, new Shutdown(), Duration.ofSeconds(20), true);
     }
 
-    static void setup(WebServerConfig.Builder server, CourierApp app, Shutdown shutdown, Duration grace) {
+    static void setup(WebServerConfig.Builder server, CourierApp app, Shutdown shutdown, Duration grace, boolean noDelay) {
         if (!server.sockets().containsKey(MANAGEMENT)) {
             server.putSocket(MANAGEMENT, l -> l.host(server.host()).port(0));
         }
         server.routing(routing -> {
             Problems.register(routing);
             routing.addFilter(shutdown.filter());
+            routing.addFilter(HTTP_METRICS.filter());
             app.ownRouting(routing);
             app.routing(routing);
         });
@@ -58,30 +61,32 @@ public final class Servers {
         server.addFeature(observe(app, shutdown));
         http1AndWebSocketOnly(server);
         app.server(server);
-        tune(server, grace);
+        tune(server, grace, noDelay);
     }
 
     /**
      * Every socket: TCP_NODELAY (without it Nagle's algorithm holds a small WebSocket frame, such as
      * a send's ack, until the peer's delayed ACK, about 40 ms), and a shutdown grace period long
-     * enough for in-flight requests to finish (Helidon's default is half a second).
+     * enough for in-flight requests to finish (Helidon's default is half a second). Helidon's own key
+     * {@code server.connection-options.tcp-no-delay: false} turns Nagle back on (the benchmark's
+     * "before").
      */
-    private static void tune(WebServerConfig.Builder server, Duration grace) {
-        server.connectionOptions(noDelay(server.connectionOptions().orElse(null)));
+    private static void tune(WebServerConfig.Builder server, Duration grace, boolean noDelay) {
+        server.connectionOptions(noDelay(server.connectionOptions().orElse(null), noDelay));
         server.shutdownGracePeriod(grace);
         Map<String, ListenerConfig> sockets = new LinkedHashMap<>(server.sockets());
         sockets.forEach((name, l) -> server.putSocket(name, ListenerConfig.builder().from(l)
-                .connectionOptions(noDelay(l.connectionOptions()))
+                .connectionOptions(noDelay(l.connectionOptions(), noDelay))
                 .shutdownGracePeriod(grace)
                 .build()));
     }
 
-    private static SocketOptions noDelay(SocketOptions options) {
+    private static SocketOptions noDelay(SocketOptions options, boolean noDelay) {
         SocketOptions.Builder b = SocketOptions.builder();
         if (options != null) {
             b.from(options);
         }
-        return b.tcpNoDelay(true).build();
+        return b.tcpNoDelay(noDelay).build();
     }
 
     /**
@@ -170,7 +175,8 @@ public final class Servers {
         int port = config.get("server.port").asInt().orElse(8080);
         int management = port == 0 ? 0 : config.get("courier.management.port").asInt().orElse(0);
         builder.putSocket(MANAGEMENT, l -> l.host(builder.host()).port(management));
-        setup(builder, app, shutdown, Duration.ofSeconds(config.get("courier.shutdown.graceseconds").asInt().orElse(20)));
+        setup(builder, app, shutdown, Duration.ofSeconds(config.get("courier.shutdown.graceseconds").asInt().orElse(20)),
+                config.get("server.connection-options.tcp-no-delay").asBoolean().orElse(true));
         WebServer server;
         try {
             server = builder.build().start();

@@ -45,6 +45,21 @@ class ManagementPortTest {
     }
 
     @Test
+    void requestDurationsAreAHistogramByRouteAndStatus() {
+        try (Running s = start(List.of())) {
+            s.service.get("/hello");
+            s.service.get("/no/such/" + System.nanoTime());
+            String metrics = s.management.get("/metrics", Map.of("Accept", "text/plain")).body();
+            List<String> lines = metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_bucket{")).toList();
+            assertThat(metrics, lines.stream().anyMatch(l -> l.contains("route=\"/hello\"") && l.contains("status=\"200\"")
+                    && l.contains("method=\"GET\"") && l.contains("le=\"0.005\"")), is(true));
+            // An unknown path is one series, whatever the path.
+            assertThat(metrics, lines.stream().anyMatch(l -> l.contains("route=\"unmatched\"") && l.contains("status=\"404\"")), is(true));
+            assertThat(metrics, not(containsString("/no/such/")));
+        }
+    }
+
+    @Test
     void unreachableRedisAndKafkaAreReportedButKeepThePodReady() {
         try (JedisPooled redis = new JedisPooled("127.0.0.1", 1);
              Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"));
