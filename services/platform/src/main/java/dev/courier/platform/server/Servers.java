@@ -94,12 +94,14 @@ public final class Servers {
      * classpath (auth's gRPC brings it, and the devstack runs every service in one JVM) Helidon would
      * also accept h2c upgrades, and 4.1.2 breaks an upgraded request that has a body: the JDK
      * HttpClient, which tries h2c by default, then fails every POST. gRPC listeners are configured
-     * separately and keep HTTP/2.
+     * separately and keep HTTP/2. Every public socket also gets TCP_NODELAY here, so the devstack's
+     * gateway, which builds its own server, has it too (see {@link #tune}).
      */
     public static void http1AndWebSocketOnly(WebServerConfig.Builder server) {
         server.protocolsDiscoverServices(false)
                 .protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create(),
                         io.helidon.webserver.websocket.WsConfig.create()));
+        server.connectionOptions(noDelay(server.connectionOptions().orElse(null), true));
     }
 
     /**
