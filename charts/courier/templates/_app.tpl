@@ -12,6 +12,16 @@ four services stay alike and differ only in their values.
 {{- $cfg := dict }}
 {{- $_ := set $cfg "server.port" (toString $svc.port) }}
 {{- $_ := set $cfg "server.host" "0.0.0.0" }}
+{{- /* /health, /metrics, /openapi: a port of their own that no Ingress or HTTPRoute points at. */}}
+{{- $_ := set $cfg "courier.management.port" (toString $root.Values.management.port) }}
+{{- /* SIGTERM comes after preStop; then the drain (WebSockets: up to 3 s) and closing leave 10 s. */}}
+{{- $grace := sub (sub (int $svc.terminationGracePeriodSeconds) (int $svc.preStopSeconds)) 10 }}
+{{- if lt $grace 5 }}
+{{- fail (printf "%s.terminationGracePeriodSeconds must be at least %s.preStopSeconds + 15 (preStop, a drain of up to 10 s, 5 s for requests in flight)" $c $c) }}
+{{- end }}
+{{- $_ := set $cfg "courier.shutdown.graceseconds" (toString $grace) }}
+{{- /* web serves static files: no database, Redis, Kafka or auth. */}}
+{{- if ne $c "web" }}
 {{- $db := include "courier.databaseName" . }}
 {{- $params := ternary "" $root.Values.externalDatabase.params $root.Values.postgresql.enabled }}
 {{- $_ := set $cfg "courier.db.url" (printf "jdbc:postgresql://%s:%s/%s%s" (include "courier.postgresHost" $root) (include "courier.postgresPort" $root) $db $params) }}
@@ -28,6 +38,7 @@ four services stay alike and differ only in their values.
 {{- $_ := set $cfg "courier.auth.url" $authUrl }}
 {{- /* With internal TLS the UserDirectory client speaks TLS to auth's gRPC listener (https:// says so). */}}
 {{- $_ := set $cfg "courier.auth.grpc" (printf "%s%s:%d" (ternary "https://" "" $root.Values.tls.internal.enabled) (include "courier.componentName" (dict "root" $root "component" "auth")) (int $root.Values.auth.grpcPort)) }}
+{{- end }}
 {{- end }}
 {{- if or (eq $c "auth") (eq $c "notifier") }}
 {{- $_ := set $cfg "courier.smtp.host" $root.Values.smtp.host }}
@@ -102,6 +113,12 @@ spec:
       targetPort: http
       protocol: TCP
       appProtocol: {{ include "courier.scheme" .root }}
+    # /metrics for Prometheus (and /health, /openapi): never routed by the Ingress or HTTPRoute.
+    - name: management
+      port: {{ .root.Values.management.port }}
+      targetPort: management
+      protocol: TCP
+      appProtocol: http
     {{- if eq .component "auth" }}
     - name: grpc
       port: {{ $svc.grpcPort }}
@@ -114,7 +131,6 @@ spec:
 {{- define "courier.app.deployment" -}}
 {{- $root := .root }}
 {{- $svc := index $root.Values .component }}
-{{- $scheme := upper (include "courier.scheme" $root) }}
 {{- $secret := include "courier.secretName" $root }}
 apiVersion: apps/v1
 kind: Deployment
@@ -151,10 +167,7 @@ spec:
       terminationGracePeriodSeconds: {{ $svc.terminationGracePeriodSeconds }}
       securityContext:
         {{- include "courier.podSecurityContext" (dict "root" $root) | nindent 8 }}
-      {{- with $root.Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+      {{- include "courier.imagePullSecrets" $root | nindent 6 }}
       {{- if $root.Values.topologySpread.enabled }}
       topologySpreadConstraints:
         {{- range $key := list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
@@ -179,12 +192,16 @@ spec:
               containerPort: {{ $svc.grpcPort }}
               protocol: TCP
             {{- end }}
+            - name: management
+              containerPort: {{ $root.Values.management.port }}
+              protocol: TCP
           envFrom:
             - configMapRef:
                 name: {{ include "courier.componentName" . }}
           env:
             - name: JAVA_TOOL_OPTIONS
               value: {{ $root.Values.jvmOptions | quote }}
+            {{- if ne .component "web" }}
             - name: COURIER_DB_PASSWORD
               valueFrom:
                 secretKeyRef:
@@ -197,6 +214,7 @@ spec:
                   key: redis-password
             - name: COURIER_REDIS_URL
               value: "{{ include "courier.redisScheme" $root }}://:$(REDIS_PASSWORD)@{{ include "courier.redisHostPort" $root }}"
+            {{- end }}
             {{- if eq .component "auth" }}
             - name: COURIER_AUTH_SIGNINGKEY
               valueFrom:
@@ -246,14 +264,20 @@ spec:
                   name: {{ $secret }}
                   key: smtp-password
             {{- end }}
+            {{- with $root.Values.extraEnv }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
             {{- with $svc.extraEnv }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
+          # Probes on the management port (plain HTTP even with internal TLS). Liveness is the
+          # process answering; readiness needs PostgreSQL only, so a Kafka or Redis outage does not
+          # take every pod out of the Service.
           startupProbe:
             httpGet:
               path: /health/live
-              port: http
-              scheme: {{ $scheme }}
+              port: management
+              scheme: HTTP
             periodSeconds: 3
             timeoutSeconds: 2
             # Migrations and Kafka topic creation run before the port opens: up to 3 minutes.
@@ -261,21 +285,24 @@ spec:
           livenessProbe:
             httpGet:
               path: /health/live
-              port: http
-              scheme: {{ $scheme }}
+              port: management
+              scheme: HTTP
             periodSeconds: 10
             timeoutSeconds: 3
             failureThreshold: 3
           readinessProbe:
             httpGet:
               path: /health/ready
-              port: http
-              scheme: {{ $scheme }}
+              port: management
+              scheme: HTTP
+            # Every readiness check answers within 1 s.
             periodSeconds: 5
-            timeoutSeconds: 3
+            timeoutSeconds: 2
             failureThreshold: 3
           lifecycle:
-            # The image has no shell: the kubelet sleeps, while the endpoint leaves Services and the Ingress.
+            # The image has no shell: the kubelet sleeps, while the endpoint leaves Services and the
+            # Ingress; then SIGTERM: readiness DOWN, drain, requests in flight finish
+            # (courier.shutdown.graceseconds = terminationGracePeriodSeconds - preStopSeconds - 10).
             preStop:
               sleep:
                 seconds: {{ $svc.preStopSeconds }}
@@ -291,6 +318,9 @@ spec:
               mountPath: /etc/courier/tls
               readOnly: true
             {{- end }}
+            {{- with $root.Values.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
       volumes:
         # The root filesystem is read-only; the JVM needs a writable /tmp.
         - name: tmp
@@ -301,6 +331,9 @@ spec:
           secret:
             secretName: {{ include "courier.internalTlsSecret" $root }}
             defaultMode: 0440
+        {{- end }}
+        {{- with $root.Values.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
       {{- with $svc.nodeSelector }}
       nodeSelector:

@@ -52,17 +52,43 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- $svc := index .root.Values .component }}
 {{- $tag := $svc.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion }}
 {{- if eq (toString $tag) "latest" }}{{ fail (printf "%s.image.tag: \"latest\" is not allowed, pin a version" .component) }}{{ end }}
-{{- if .root.Values.image.registry }}
-{{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) $svc.image.repository $tag }}
-{{- else }}
-{{- printf "%s:%s" $svc.image.repository $tag }}
+{{- $registry := (.root.Values.global).imageRegistry | default .root.Values.image.registry }}
+{{- $ref := printf "%s:%s" $svc.image.repository $tag }}
+{{- if $registry }}{{ $ref = printf "%s/%s" (trimSuffix "/" $registry) $ref }}{{ end }}
+{{- with $svc.image.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end }}
+{{- $ref }}
+{{- end }}
+
+{{/* A third-party image: (dict "root" $ "image" .Values.redis.image "what" "redis.image"), with its digest if set. */}}
+{{- define "courier.thirdPartyImage" -}}
+{{- if or (not .image.tag) (eq (toString .image.tag) "latest") }}{{ fail (printf "%s.tag: pin a version (not empty, not \"latest\")" .what) }}{{ end }}
+{{- $repo := .image.repository }}
+{{- /* global.imageRegistry (a mirror) replaces the registry host of a third-party image. */}}
+{{- with (.root.Values.global).imageRegistry }}
+{{- $repo = printf "%s/%s" (trimSuffix "/" .) (regexReplaceAll "^[^/]*[.:][^/]*/" $repo "") }}
+{{- end }}
+{{- $ref := printf "%s:%s" $repo (toString .image.tag) }}
+{{- with .image.digest }}{{ $ref = printf "%s@%s" $ref . }}{{ end }}
+{{- $ref }}
+{{- end }}
+
+{{/* imagePullSecrets of every pod: global.imagePullSecrets, then imagePullSecrets. */}}
+{{- define "courier.imagePullSecrets" -}}
+{{- $all := concat ((.Values.global).imagePullSecrets | default list) (.Values.imagePullSecrets | default list) }}
+{{- with $all }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
 
-{{/* A third-party image: (dict "image" .Values.redis.image "what" "redis.image"). */}}
-{{- define "courier.thirdPartyImage" -}}
-{{- if or (not .image.tag) (eq (toString .image.tag) "latest") }}{{ fail (printf "%s.tag: pin a version (not empty, not \"latest\")" .what) }}{{ end }}
-{{- printf "%s:%s" .image.repository (toString .image.tag) }}
+{{/* storageClassName of a volume claim: (dict "root" $ "persistence" $pg.persistence); "-" = none. */}}
+{{- define "courier.storageClass" -}}
+{{- $sc := .persistence.storageClass | default (.root.Values.global).storageClass }}
+{{- if eq (toString $sc) "-" }}
+storageClassName: ""
+{{- else if $sc }}
+storageClassName: {{ $sc }}
+{{- end }}
 {{- end }}
 
 {{/* Environment variable name of an application.yaml key (Helidon's mapping: "." -> "_", "-" -> "_dash_"). */}}
@@ -124,4 +150,19 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{/* The Secret with the internal certificate (tls.crt, tls.key, ca.crt). */}}
 {{- define "courier.internalTlsSecret" -}}
 {{- default (printf "%s-internal-tls" (include "courier.fullname" .)) .Values.tls.internal.existingSecret }}
+{{- end }}
+
+{{/*
+The public route table, shared by the Ingress and the HTTPRoutes: component -> [path, "Prefix"|"Exact"].
+Explicit paths only; see ingress.yaml for why "/" goes to web.
+*/}}
+{{- define "courier.publicRoutes" -}}
+{{- $routes := dict
+  "auth" (list (list "/api/v1/auth" "Prefix") (list "/api/v1/users" "Prefix") (list "/.well-known/jwks.json" "Exact") (list "/register" "Exact") (list "/auth" "Exact") (list "/login" "Exact") (list "/profile" "Prefix") (list "/change-name" "Exact") (list "/users/register" "Exact"))
+  "messenger" (list (list "/api/v1/chats" "Prefix") (list "/api/v1/rooms" "Prefix") (list "/api/v1/messages" "Prefix") (list "/api/v1/sync" "Prefix") (list "/send" "Exact") (list "/chat" "Exact") (list "/chats" "Exact") (list "/create-room" "Exact") (list "/join" "Exact") (list "/invite" "Exact") (list "/rooms" "Exact") (list "/room" "Prefix") (list "/messages" "Prefix"))
+  "stats" (list (list "/api/v1/stats" "Prefix") (list "/MessagesReceived" "Exact") (list "/MessagesReceivedByUser" "Exact") (list "/MessagesSentByUser" "Exact"))
+  "notifier" (list (list "/api/v1/push" "Prefix") (list "/api/v1/notifications" "Prefix"))
+  "web" (list (list "/" "Prefix"))
+}}
+{{- toYaml $routes }}
 {{- end }}

@@ -102,7 +102,7 @@ public class CourierSimulation extends Simulation {
         target.start();
         if (chat) {
             // One room per chatRoomSize users; their owners are also the users' direct-chat pals.
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(sslContext()).build();
             Api api = new Api(client, target.baseUrl(), target.baseUrl());
             int count = Math.max(1, profile.chatUsers() / profile.chatRoomSize());
             for (int i = 0; i < count; i++) {
@@ -110,6 +110,32 @@ public class CourierSimulation extends Simulation {
                 rooms.add(new long[]{api.createRoom(owner.token(), "lt-" + owner.username()), owner.id()});
             }
             System.out.printf("%d rooms ready for %d chat users%n", count, profile.chatUsers());
+        }
+    }
+
+    /**
+     * The trust store Gatling's own client uses ({@code -Dgatling.ssl.trustStore.file}, .type,
+     * .password), so the set-up requests trust the same CA as the simulation (the kind cluster's
+     * private CA in e2e.yml); without it, the JVM's default.
+     */
+    private static javax.net.ssl.SSLContext sslContext() {
+        String file = System.getProperty("gatling.ssl.trustStore.file", "");
+        try {
+            if (file.isEmpty()) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            char[] password = System.getProperty("gatling.ssl.trustStore.password", "").toCharArray();
+            java.security.KeyStore store = java.security.KeyStore.getInstance(System.getProperty("gatling.ssl.trustStore.type", "PKCS12"));
+            try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+                store.load(in, password);
+            }
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, trust.getTrustManagers(), null);
+            return ssl;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot use the trust store " + file + ": " + e.getMessage(), e);
         }
     }
 

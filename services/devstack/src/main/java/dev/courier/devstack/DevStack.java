@@ -89,6 +89,11 @@ public final class DevStack implements AutoCloseable {
         return servers.get(service).port();
     }
 
+    /** The port of one service's management socket: /health, /metrics, /openapi. */
+    public int managementPort(String service) {
+        return servers.get(service).port(Servers.MANAGEMENT);
+    }
+
     public Map<String, Integer> ports() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         servers.forEach((name, server) -> ports.put(name, server.port()));
@@ -100,6 +105,7 @@ public final class DevStack implements AutoCloseable {
         Map<String, String> overrides = new HashMap<>(common);
         overrides.put("server.port", Integer.toString(port));
         overrides.put("server.host", "127.0.0.1");
+        overrides.put("courier.management.port", Integer.toString(port == 0 ? 0 : port + 100));
         Config config = Configs.load(anchor, overrides);
         CourierApp app = factory.apply(config);
         apps.add(app);

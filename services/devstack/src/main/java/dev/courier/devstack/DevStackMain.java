@@ -42,7 +42,7 @@ public final class DevStackMain {
             running[0] = DevStack.start(endpoints, port, servicePort, Map.of());
             System.out.printf("%nCourier is up in %.1f s.%n%n  Open      http://localhost:%d/%n", (System.nanoTime() - t0) / 1e9, running[0].gatewayPort());
             System.out.printf("  gRPC      localhost:%d (seed 002's users.UserService and messages.MessageService, plain h2c)%n", running[0].gatewayGrpcPort());
-            running[0].ports().forEach((name, p) -> System.out.printf("  %-9s http://localhost:%d/health%n", name, p));
+            running[0].ports().forEach((name, p) -> System.out.printf("  %-9s http://localhost:%d/health%n", name, running[0].managementPort(name)));
             System.out.println();
             System.out.println(endpoints.toString().indent(2));
             System.out.println("Press Ctrl-C to stop.");

@@ -32,21 +32,21 @@ class DevStackTest {
     @Test
     void everyServiceIsReadyWithItsDatabaseRedisAndKafka() {
         for (String service : new String[] {"auth", "messenger", "stats", "notifier"}) {
-            Http.Response ready = Http.port(stack.port(service)).get("/health/ready");
+            Http.Response ready = Http.port(stack.managementPort(service)).get("/health/ready");
             assertThat(service + ": " + ready.body(), ready.status(), is(200));
             JsonNode checks = ready.json().get("checks");
-            assertThat(service + ": " + ready.body(), checks.size(), is(3));
+            assertThat(service + ": " + ready.body(), checks.size(), is(4)); // PostgreSQL, Redis and Kafka (or the consumer), and "shutdown"
             for (JsonNode check : checks) {
                 assertThat(service + ": " + check, check.get("status").asText(), is("UP"));
             }
-            assertThat(Http.port(stack.port(service)).get("/health/live").status(), is(200));
+            assertThat(Http.port(stack.managementPort(service)).get("/health/live").status(), is(200));
         }
     }
 
     @Test
     void everyServiceServesPrometheusMetrics() {
         for (String service : new String[] {"auth", "messenger", "stats", "notifier"}) {
-            Http.Response metrics = Http.port(stack.port(service)).get("/metrics", Map.of("Accept", "text/plain"));
+            Http.Response metrics = Http.port(stack.managementPort(service)).get("/metrics", Map.of("Accept", "text/plain"));
             assertThat(service, metrics.status(), is(200));
             assertThat(service, metrics.body(), containsString("# TYPE"));
         }

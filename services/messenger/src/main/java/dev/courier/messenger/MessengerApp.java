@@ -88,6 +88,7 @@ public final class MessengerApp implements CourierApp {
         this.relay = new OutboxRelay(backing.db(), outbox, backing.kafka(), RelaySettings.from(messenger.get("outbox")));
         this.signals = new Signals(backing.redis());
         this.hub = new Hub(stream, signals, new Presence(backing.redis()), backing.db(), WsSettings.from(messenger.get("ws")));
+        dev.courier.messenger.observability.MessengerMetrics.register(backing.db(), hub::size);
         Hub localSockets = hub;
         AfterCommit afterCommit = (appended, wroteOutbox) -> {
             if (wroteOutbox) {

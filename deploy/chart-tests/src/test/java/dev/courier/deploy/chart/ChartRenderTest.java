@@ -44,9 +44,31 @@ class ChartRenderTest {
                                 "redis.enabled", "false", "externalRedis.host", "redis.example.com", "externalRedis.tls", "true",
                                 "kafka.enabled", "false", "externalKafka.bootstrap", "k1.example.com:9092,k2.example.com:9092",
                                 "secrets.existingSecret", "courier-managed", "smtp.user", "mailer")),
+                Arguments.of("as a subchart: global registry, pull secrets and storage class; digests", false,
+                        Map.of("global.imageRegistry", "mirror.example.com", "global.imagePullSecrets[0].name", "mirror-login",
+                                "global.storageClass", "fast-ssd", "postgresql.image.digest", "sha256:" + "a".repeat(64),
+                                "redis.image.digest", "sha256:" + "b".repeat(64), "auth.image.digest", "sha256:" + "c".repeat(64))),
+                Arguments.of("Gateway API routes beside the Ingress; extra egress, volumes, mounts and env", false,
+                        pairs("gatewayApi.enabled", "true", "gatewayApi.parentRefs[0].name", "public",
+                                "gatewayApi.parentRefs[0].namespace", "gateways",
+                                "networkPolicy.extraEgress[0].ports[0].port", "19092",
+                                "networkPolicy.extraEgress[0].ports[0].protocol", "TCP",
+                                "extraVolumes[0].name", "ca-bundle", "extraVolumes[0].configMap.name", "corporate-ca",
+                                "extraVolumeMounts[0].name", "ca-bundle", "extraVolumeMounts[0].mountPath", "/etc/ssl/corporate",
+                                "extraEnv[0].name", "TZ", "extraEnv[0].value", "UTC")),
+                Arguments.of("Gateway API only, no Ingress", false,
+                        Map.of("ingress.enabled", "false", "gatewayApi.enabled", "true")),
                 Arguments.of("no ingress, no network policies, no autoscaling", false,
                         Map.of("ingress.enabled", "false", "networkPolicy.enabled", "false",
                                 "auth.autoscaling.enabled", "false", "messenger.autoscaling.enabled", "false")));
+    }
+
+    private static Map<String, String> pairs(String... keyValues) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,6 +91,7 @@ class ChartRenderTest {
         List<String> kinds = Charts.render(Map.of()).stream().map(o -> o.kind() + "/" + o.name()).toList();
         assertThat(kinds, hasItems(
                 "Deployment/courier-auth", "Deployment/courier-messenger", "Deployment/courier-stats", "Deployment/courier-notifier",
+                "Deployment/courier-web", "Service/courier-web", "PodDisruptionBudget/courier-web", "NetworkPolicy/courier-web",
                 "Service/courier-auth", "ServiceAccount/courier-auth", "ConfigMap/courier-auth",
                 "HorizontalPodAutoscaler/courier-auth", "HorizontalPodAutoscaler/courier-messenger",
                 "PodDisruptionBudget/courier-messenger",
@@ -109,7 +132,7 @@ class ChartRenderTest {
                 Map.entry("/api/v1/stats", "courier-stats"), Map.entry("/MessagesReceived", "courier-stats"),
                 Map.entry("/MessagesReceivedByUser", "courier-stats"), Map.entry("/MessagesSentByUser", "courier-stats"),
                 Map.entry("/api/v1/push", "courier-notifier"), Map.entry("/api/v1/notifications", "courier-notifier"),
-                Map.entry("/app", "courier-notifier"), Map.entry("/sw.js", "courier-notifier"), Map.entry("/", "courier-notifier"));
+                Map.entry("/", "courier-web"));
         assertThat(routes, is(expected));
         K8sObject ws = objects.stream().filter(o -> o.kind().equals("Ingress") && o.name().equals("courier-ws")).findFirst().orElseThrow();
         assertThat(Manifests.at(ws.body(), "metadata", "annotations", "nginx.ingress.kubernetes.io/proxy-read-timeout"), is("3600"));

@@ -356,7 +356,9 @@ final class ChartRules {
                     }
                     for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
                         Object scheme = at(c.get(probe), "httpGet", "scheme");
-                        if (at(c.get(probe), "httpGet") != null && !"HTTPS".equals(scheme)) {
+                        // The management port is plain HTTP by design (never routed, probed by the kubelet).
+                        if (at(c.get(probe), "httpGet") != null && !"management".equals(at(c.get(probe), "httpGet", "port"))
+                                && !"HTTPS".equals(scheme)) {
                             v.add(who + ": internal TLS is on but " + probe + " uses scheme " + scheme);
                         }
                     }

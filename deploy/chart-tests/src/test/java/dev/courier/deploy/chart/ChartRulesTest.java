@@ -212,7 +212,7 @@ class ChartRulesTest {
     void tlsOnForSomeServicesOnlyFails() {
         List<K8sObject> objects = Charts.render(Map.of("auth.config.courier\\.tls\\.cert", "/etc/courier/tls/tls.crt"));
         List<String> violations = ChartRules.internalTlsIsWired(objects);
-        assertThat(violations, mentions("internal TLS is on for [courier-auth] but off for [courier-messenger, courier-notifier, courier-stats]"));
+        assertThat(violations, mentions("internal TLS is on for [courier-auth] but off for [courier-messenger, courier-notifier, courier-stats, courier-web]"));
         assertThat(violations, mentions("container auth: internal TLS is on but COURIER_TLS_CA is not set"));
         List<K8sObject> https = Charts.render(Map.of("stats.config.courier\\.auth\\.jwks", "https://courier-auth.courier.svc:8081/.well-known/jwks.json"));
         assertThat(ChartRules.internalTlsIsWired(https), mentions("container stats: internal TLS is off but COURIER_AUTH_JWKS"));
@@ -221,7 +221,9 @@ class ChartRulesTest {
     @Test
     void aPlainHttpProbeUnderInternalTlsFails() {
         List<K8sObject> objects = Charts.render(TLS);
-        Manifests.map(Manifests.at(firstContainer(find(objects, "Deployment", "courier-auth")), "readinessProbe", "httpGet")).put("scheme", "HTTP");
+        Map<String, Object> probe = Manifests.map(Manifests.at(firstContainer(find(objects, "Deployment", "courier-auth")), "readinessProbe", "httpGet"));
+        probe.put("port", "http");
+        probe.put("scheme", "HTTP");
         assertThat(ChartRules.internalTlsIsWired(objects), mentions("container auth: internal TLS is on but readinessProbe uses scheme HTTP"));
     }
 

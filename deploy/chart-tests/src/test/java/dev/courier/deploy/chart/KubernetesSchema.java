@@ -91,6 +91,10 @@ final class KubernetesSchema {
                 CertManagerSchema.validate(o).forEach(e -> errors.add(o + ": " + e));
                 continue;
             }
+            if (type.startsWith("gateway.networking.k8s.io/")) {
+                GatewayApiSchema.validate(o).forEach(e -> errors.add(o + ": " + e));
+                continue;
+            }
             Class<?> model = MODELS.get(type);
             if (model == null) {
                 errors.add(o + ": no Kubernetes model for " + type + " (add it to KubernetesSchema if it is a real API kind)");

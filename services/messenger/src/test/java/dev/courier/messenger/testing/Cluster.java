@@ -137,6 +137,7 @@ public final class Cluster {
         env.put("COURIER_AUTH_GRPC", "127.0.0.1:" + authGrpcPort);
         env.put("COURIER_AUTH_DIRECTORYCREDENTIAL", DIRECTORY_CREDENTIAL);
         env.put("COURIER_MESSENGER_OUTBOX_POLLMILLIS", "100");
+        env.put("COURIER_MANAGEMENT_PORT", "0");
         pb.redirectErrorStream(true).redirectOutput(java.nio.file.Path.of("target", "messenger-child-" + port + ".log").toFile());
         Process p = pb.start();
         long end = System.currentTimeMillis() + 60_000;
@@ -145,7 +146,7 @@ public final class Cluster {
                 throw new IllegalStateException("The messenger process exited; see target/messenger-child-" + port + ".log");
             }
             try {
-                if (Http.port(port).get("/health/live").status() == 200) {
+                if (Http.port(port).get("/openapi").status() == 200) {
                     return p;
                 }
             } catch (IllegalStateException notYet) {

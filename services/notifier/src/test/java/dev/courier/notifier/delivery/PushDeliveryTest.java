@@ -269,6 +269,6 @@ class PushDeliveryTest {
     }
 
     private String metrics() {
-        return n.http.get("/metrics", Map.of("Accept", "text/plain")).body();
+        return dev.courier.platform.testing.Http.port(n.server.port(dev.courier.platform.server.Servers.MANAGEMENT)).get("/metrics", Map.of("Accept", "text/plain")).body();
     }
 }

@@ -11,8 +11,9 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 
 /**
- * Readiness of stats' Kafka side: the brokers answer and the consumer is not stuck (dead, not
- * polling, or behind without progress for longer than {@code courier.stats.stuck} seconds).
+ * Readiness of stats' Kafka side: this pod's consumer is not stuck (dead, not polling, or behind
+ * without progress for longer than {@code courier.stats.stuck} seconds); whether the brokers answer
+ * is reported as a detail.
  * It keeps the name "kafka" so every service reports the same three checks.
  */
 public final class ConsumerCheck implements HealthCheck {
@@ -50,7 +51,9 @@ public final class ConsumerCheck implements HealthCheck {
             brokers = false;
             b.detail("error", String.valueOf(e.getMessage()));
         }
-        boolean up = brokers;
+        // Unreachable brokers are every pod's problem, not this one's: a detail, never NotReady.
+        boolean up = true;
+        b.detail("brokers", brokers ? "reachable" : "unreachable");
         if (consumer != null) {
             boolean stuck = consumer.stuck(stuckAfter);
             b.detail("consumer", stuck ? (consumer.alive() ? "stuck" : "stopped") : "ok");

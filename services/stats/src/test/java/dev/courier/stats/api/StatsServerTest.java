@@ -85,7 +85,7 @@ class StatsServerTest {
 
     @Test
     void exposesProcessedCountsAndConsumerLagAsPrometheusMetrics() {
-        Http.Response r = http.get("/metrics", Map.of("Accept", "text/plain"));
+        Http.Response r = Http.port(server.port(Servers.MANAGEMENT)).get("/metrics", Map.of("Accept", "text/plain"));
         assertThat(r.status(), is(200));
         assertThat(r.body(), containsString("courier_stats_messages_processed_total"));
         assertThat(r.body(), containsString("courier_stats_consumer_lag"));
@@ -106,7 +106,7 @@ class StatsServerTest {
         });
         WebServer s = Servers.start(config, dying);
         try {
-            Http h = Http.port(s.port());
+            Http h = Http.port(s.port(Servers.MANAGEMENT));
             Instant deadline = Instant.now().plusSeconds(60);
             while (dying.consumer().alive() && Instant.now().isBefore(deadline)) {
                 Kafkas.sleep(100);
@@ -114,7 +114,7 @@ class StatsServerTest {
             Http.Response ready = h.get("/health/ready");
             assertThat(ready.body(), ready.status(), is(503));
             assertThat(ready.body(), containsString("\"consumer\":\"stopped\""));
-            assertThat(http.get("/health/ready").status(), is(200));
+            assertThat(Http.port(server.port(Servers.MANAGEMENT)).get("/health/ready").status(), is(200));
         } finally {
             s.stop();
             dying.close();

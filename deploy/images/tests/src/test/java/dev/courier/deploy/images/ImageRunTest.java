@@ -55,6 +55,8 @@ class ImageRunTest {
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("SERVER_HOST", "127.0.0.1");
         env.put("COURIER_AUTH_GRPC_PORT", "0");
+        int management = freePort();
+        env.put("COURIER_MANAGEMENT_PORT", Integer.toString(management));
 
         List<String> command = new ArrayList<>();
         String container = "courier-image-test-" + port;
@@ -90,7 +92,7 @@ class ImageRunTest {
             HttpResponse<String> live = null;
             while (Instant.now().isBefore(deadline) && process.isAlive()) {
                 try {
-                    live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+                    live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/health/live"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                     if (live.statusCode() == 200) {
                         break;
