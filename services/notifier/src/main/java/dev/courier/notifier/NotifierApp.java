@@ -39,7 +39,6 @@ import dev.courier.notifier.push.VapidKeys;
 import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
 import dev.courier.notifier.users.DirectoryUsers;
-import dev.courier.notifier.web.WebPage;
 import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.http.Documents;
@@ -122,7 +121,6 @@ public final class NotifierApp implements CourierApp {
         routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
-        new WebPage().routing(routing);
     }
 
     @Override
