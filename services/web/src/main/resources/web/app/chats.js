@@ -19,12 +19,11 @@ export function ChatList({ current }) {
         const title = s.chatTitle(c);
         return html`<li key=${c.id}>
           <${Link} href=${`/app/chats/${c.id}`} class=${c.id === current ? 'chat current' : 'chat'}
-              aria-current=${c.id === current ? 'page' : undefined}
-              aria-label=${`${title}${c.unread ? `, ${c.unread} unread` : ''}`}>
-            <span class="name">${c.kind === 'room' ? '# ' : ''}${title}${c.kind === 'direct' && s.state.online.has(c.palId) ? html` <span class="dot" title="online">●</span>` : ''}</span>
+              aria-current=${c.id === current ? 'page' : undefined}>
+            <span class="name">${c.kind === 'room' ? '# ' : ''}${title}${c.unread > 0 ? html`<span class="sr-only">, ${c.unread} unread</span>` : ''}${c.kind === 'direct' && s.state.online.has(c.palId) ? html` <span class="dot" title="online">●</span>` : ''}</span>
             <span class="time">${when(c.lastActivityAt)}</span>
             <span class="preview">${preview}</span>
-            ${c.unread > 0 && html`<span class="badge" data-unread=${c.unread}>${c.unread}</span>`}
+            ${c.unread > 0 && html`<span class="badge" aria-hidden="true">${c.unread}</span>`}
           </${Link}>
         </li>`;
       })}
@@ -123,7 +122,7 @@ function Message({ m, chat, mine, seen, editing, setEditing }) {
             setEditing(null);
           }
         }}>
-          <label class="field"><span class="sr-only">Edited text</span><input name="text" value=${m.text} required maxlength="4000" /></label>
+          <label class="field"><span class="sr-only">Edited text</span><input name="text" defaultValue=${m.text} required maxlength="4000" /></label>
           <button type="submit">Save</button><button type="button" onClick=${() => setEditing(null)}>Cancel</button>
         </form>`
       : html`<p class="text">${m.deleted ? html`<em>Message deleted</em>` : m.text ?? html`<em>Encrypted message</em>`}</p>`}

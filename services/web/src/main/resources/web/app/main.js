@@ -142,8 +142,8 @@ function App() {
   const token = resetToken();
   if (token) {
     return html`<${ResetScreen} token=${token} onDone=${() => {
-      history.replaceState({}, '', '/app/');
       signedOut();
+      navigate('/app/', true);
     }} />`;
   }
   if (phase === 'loading') {

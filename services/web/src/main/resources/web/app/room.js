@@ -42,7 +42,7 @@ export function RoomPanel({ chatId }) {
 
   return html`<section class="panel room" aria-labelledby="room-h">
     <header class="conv-head">
-      <${Link} href=${`/app/chats/${chatId}`} class="back" aria-label="Back to the conversation">←</${Link}>
+      <${Link} href=${`/app/chats/${chatId}`} class="back always" aria-label="Back to the conversation">←</${Link}>
       <h2 id="room-h"># ${room.name}</h2>
     </header>
     <p class="muted">${room.isPrivate ? 'Private room: members join by invitation.' : 'Public room: anyone can join.'} You are ${myRole === 'owner' ? 'the owner' : myRole === 'admin' ? 'an admin' : 'a member'}.</p>
@@ -78,7 +78,7 @@ export function RoomPanel({ chatId }) {
         setNotice('Renamed.');
         await load();
       }}>
-        <${Field} label="New name" name="name" required maxlength="64" value=${room.name} />
+        <${Field} label="New name" name="name" required maxlength="64" defaultValue=${room.name} />
       </${Form}>`}
     <h3>Leave${owner ? ' or delete' : ''}</h3>
     <div class="row">

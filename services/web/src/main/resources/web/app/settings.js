@@ -33,9 +33,9 @@ function Notifications() {
       setPrefs(await api.savePreferences({ push: v.push === 'on', email: v.email === 'on', previews: v.previews === 'on' }));
       setMsg('Preferences saved.');
     }}>
-      <label class="check"><input type="checkbox" name="push" checked=${prefs.push} /> Push notifications</label>
-      <label class="check"><input type="checkbox" name="email" checked=${prefs.email} /> Email when push does not reach me</label>
-      <label class="check"><input type="checkbox" name="previews" checked=${prefs.previews} /> Show message text in notifications</label>
+      <label class="check"><input type="checkbox" name="push" defaultChecked=${prefs.push} /> Push notifications</label>
+      <label class="check"><input type="checkbox" name="email" defaultChecked=${prefs.email} /> Email when push does not reach me</label>
+      <label class="check"><input type="checkbox" name="previews" defaultChecked=${prefs.previews} /> Show message text in notifications</label>
     </${Form}>`}
   </section>`;
 }
@@ -78,7 +78,7 @@ export function Settings({ onLoggedOut }) {
         s.changed();
         setNotice('Display name saved.');
       }}>
-        <${Field} label="Display name" name="displayName" value=${me.displayName || ''} required maxlength="64" autocomplete="name" />
+        <${Field} label="Display name" name="displayName" defaultValue=${me.displayName || ''} required maxlength="64" autocomplete="name" />
       </${Form}>
     </section>
     <section aria-labelledby="password-h">

@@ -49,6 +49,14 @@ export function announce(text) {
 
 const loading = new Set();
 
+/** The profile of a user, fetched once. */
+export async function ensureUser(id) {
+  if (!state.users.has(id)) {
+    state.users.set(id, await api.user(id));
+  }
+  return state.users.get(id);
+}
+
 export function userName(id) {
   if (id === state.me?.id) {
     return 'You';
@@ -208,12 +216,19 @@ export function discard(clientId) {
 }
 
 function acked(message) {
-  const p = state.pending.get(message.clientId);
-  state.pending.delete(message.clientId);
-  if (p && !p.conversationId && onNewDirectChat) {
-    onNewDirectChat(message.conversationId);
-  }
   created(message.conversationId, message, null);
+}
+
+/** The ack or the event, whichever comes first, confirms a pending message. */
+function settle(message) {
+  const p = message.clientId ? state.pending.get(message.clientId) : null;
+  if (p) {
+    state.pending.delete(message.clientId);
+    if (!p.conversationId && onNewDirectChat) {
+      // The first message to someone created the chat: the view moves to its address.
+      onNewDirectChat(message.conversationId);
+    }
+  }
 }
 
 let onNewDirectChat = null;
@@ -237,9 +252,7 @@ function created(chatId, message, kind) {
   if (h) {
     merge(chatId, [message]);
   }
-  if (message.clientId) {
-    state.pending.delete(message.clientId);
-  }
+  settle(message);
   const chat = state.chats.get(chatId);
   if (!chat) {
     // A chat we did not know yet (a first direct message, an invitation): the list has its name.
@@ -264,7 +277,8 @@ function created(chatId, message, kind) {
 }
 
 /** New messages are read out by screen readers (the live region in the shell). */
-function announceMessage(chatId, message) {
+async function announceMessage(chatId, message) {
+  await ensureUser(message.senderId).catch(() => {});
   const chat = state.chats.get(chatId);
   const where = chat?.kind === 'room' ? ` in ${chat.name}` : '';
   announce(`${userName(message.senderId)}${where}: ${message.deleted ? 'deleted message' : message.text ?? 'encrypted message'}`);

@@ -2,7 +2,7 @@
 import { html, useState } from './lib.js';
 
 export function navigate(path, replace = false) {
-  if (location.pathname !== path) {
+  if (location.pathname + location.hash !== path) {
     history[replace ? 'replaceState' : 'pushState']({}, '', path);
   }
   window.dispatchEvent(new Event('courier:navigate'));
