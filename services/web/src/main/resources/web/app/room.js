@@ -59,11 +59,11 @@ export function RoomPanel({ chatId }) {
             ${!self && m.role !== 'owner' && (owner || (admin && m.role === 'member')) && html`<button type="button" class="small"
                 aria-label=${`Remove ${name}`} onClick=${() => act(`${name} was removed.`, () => api.removeMember(chatId, m.userId))}>Remove</button>`}
             ${owner && m.role === 'member' && html`<button type="button" class="small"
-                aria-label=${`Make ${name} an admin`} onClick=${() => act(`${name} is now an admin.`, () => api.promote(chatId, m.userId))}>Make admin</button>`}
+                aria-label=${`Make admin: ${name}`} onClick=${() => act(`${name} is now an admin.`, () => api.promote(chatId, m.userId))}>Make admin</button>`}
             ${owner && m.role === 'admin' && html`<button type="button" class="small"
-                aria-label=${`Make ${name} a member`} onClick=${() => act(`${name} is now a member.`, () => api.demote(chatId, m.userId))}>Remove admin</button>`}
+                aria-label=${`Remove admin: ${name}`} onClick=${() => act(`${name} is now a member.`, () => api.demote(chatId, m.userId))}>Remove admin</button>`}
             ${owner && !self && html`<button type="button" class="small"
-                aria-label=${`Transfer ownership to ${name}`} onClick=${() => confirm(`Make ${name} the owner? You become an admin.`)
+                aria-label=${`Make owner: ${name}`} onClick=${() => confirm(`Make ${name} the owner? You become an admin.`)
                   && act(`${name} is now the owner.`, () => api.transfer(chatId, m.userId))}>Make owner</button>`}
           </span>
         </li>`;
