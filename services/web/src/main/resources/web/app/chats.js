@@ -55,7 +55,7 @@ export function UserSearch({ label, pick, exclude = [] }) {
       <input type="search" value=${q} onInput=${(e) => setQ(e.currentTarget.value)} autocomplete="off" /></label>
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <ul class="results" aria-label="People found">
-      ${found.map((u) => html`<li key=${u.id}><button type="button" onClick=${() => pick(u)}>
+      ${found.map((u) => html`<li key=${u.id}><button type="button" onClick=${() => { setQ(''); pick(u); }}>
         ${u.displayName || u.username} <span class="muted">@${u.username}</span></button></li>`)}
     </ul>
   </div>`;
@@ -110,7 +110,7 @@ function Message({ m, chat, mine, seen, editing, setEditing }) {
   const [error, setError] = useState('');
   const pending = m.status === 'pending';
   const failed = m.status === 'failed';
-  const status = failed ? 'Not sent' : pending ? 'Sending…' : seen ? 'Seen' : mine ? 'Sent' : '';
+  const status = failed ? 'Not sent' : pending ? 'Sending…' : !mine ? '' : seen ? 'Seen' : 'Sent';
   return html`<li class=${`msg${mine ? ' mine' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`}
       data-message-id=${m.id} data-client-id=${m.clientId}>
     ${chat.kind === 'room' && !mine && html`<span class="from">${s.userName(m.senderId)}</span>`}
