@@ -1,4 +1,4 @@
-// Drives headless Chromium through the notifier's page for BrowserTest (Java), one JSON line at a time:
+// Drives headless Chromium through the web app's notification settings for BrowserTest (Java), one JSON line at a time:
 //   stdin  {origin, pushOrigin, login, password}  -> stdout {step: "subscribed", endpoint, privateKey, auth, applicationServerKey}
 //   stdin  {data}   (the decrypted push payload)  -> stdout {step: "notifications", notifications: [...]}
 //                                                 -> stdout {step: "clicked", url, title}
@@ -101,16 +101,18 @@ async function main() {
     page.on('console', (m) => process.stderr.write(`page: ${m.text()}\n`));
     context.on('console', (m) => process.stderr.write(`context: ${m.text()}\n`));
 
+    // The web app (services/web): log in, then turn notifications on in its settings.
     await page.goto(`${cfg.origin}/`);
-    await page.waitForSelector('#login-form');
-    await page.fill('#login', cfg.login);
-    await page.fill('#password', cfg.password);
-    await page.click('#login-form button[type=submit]');
-    await page.waitForSelector('#enable-push:not([hidden])');
-    await page.click('#enable-push');
-    await page.waitForSelector('#disable-push:not([hidden])');
+    await page.getByLabel('Username or email').fill(cfg.login);
+    await page.getByLabel('Password').fill(cfg.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    // Signed in (this origin has no messenger, so the app's socket stays offline: not needed here).
+    await page.getByRole('button', { name: 'Log out', exact: true }).waitFor();
+    await page.goto(`${cfg.origin}/app/settings`);
+    await page.getByRole('button', { name: 'Turn on notifications' }).click();
+    await page.getByRole('button', { name: 'Turn off notifications' }).waitFor();
     const sub = await page.evaluate(() => window.__courierTestPush);
-    emit({ step: 'subscribed', ...sub, status: await page.textContent('#status') });
+    emit({ step: 'subscribed', ...sub, status: await page.textContent('#push-state') });
 
     const push = await read();
     const cdp = await context.newCDPSession(page);
@@ -145,14 +147,15 @@ async function main() {
       self.dispatchEvent(new NotificationEvent('notificationclick', { notification: n }));
     });
     await page.waitForURL(/\/app\/chats\/\d+$/, { timeout: 15000 });
-    await page.waitForSelector('#chat-title:not([hidden])');
-    await page.waitForSelector('#disable-push:not([hidden])');
-    emit({ step: 'clicked', url: page.url(), title: await page.textContent('#chat-title') });
+    // The app opened that chat's view.
+    await page.locator('.conversation').waitFor();
+    emit({ step: 'clicked', url: page.url(), title: await page.title() });
 
     await read();
-    await page.click('#disable-push');
-    await page.waitForSelector('#enable-push:not([hidden])');
-    emit({ step: 'unsubscribed', status: await page.textContent('#status') });
+    await page.goto(`${cfg.origin}/app/settings`);
+    await page.getByRole('button', { name: 'Turn off notifications' }).click();
+    await page.getByRole('button', { name: 'Turn on notifications' }).waitFor();
+    emit({ step: 'unsubscribed', status: await page.textContent('#push-state') });
   } finally {
     await context.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -19,10 +19,11 @@ import dev.courier.platform.config.Configs;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.server.Servers;
 import dev.courier.stats.StatsApp;
+import dev.courier.web.WebApp;
 
 /**
- * The four services in one JVM, each on its own port with its own /health and /metrics, plus one
- * gateway port that serves all their public routes by path, as the Kubernetes ingress does.
+ * The four services and the web app in one JVM, each on its own port with its own /health and
+ * /metrics, plus one gateway port that serves their public routes by path, as the Kubernetes ingress does.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -38,7 +39,7 @@ public final class DevStack implements AutoCloseable {
     /**
      * @param infra       where PostgreSQL, Redis, Kafka and SMTP listen
      * @param gatewayPort the one public port (0 for any free port)
-     * @param servicePort the first of four consecutive service ports (0 for free ports)
+     * @param servicePort the first of five consecutive service ports: auth, messenger, stats, notifier, web (0 for free ports)
      * @param extra       configuration overrides for every service
      */
     public static DevStack start(Endpoints infra, int gatewayPort, int servicePort, Map<String, String> extra) {
@@ -67,6 +68,7 @@ public final class DevStack implements AutoCloseable {
             stack.startService("messenger", MessengerApp.class, MessengerApp::create, messengerConfig, next(servicePort, 1));
             stack.startService("stats", StatsApp.class, StatsApp::create, common, next(servicePort, 2));
             stack.startService("notifier", NotifierApp.class, NotifierApp::create, notifierConfig, next(servicePort, 3));
+            stack.startService("web", WebApp.class, WebApp::create, common, next(servicePort, 4));
             stack.gateway = Gateway.start(gatewayPort, stack.apps);
             return stack;
         } catch (RuntimeException e) {

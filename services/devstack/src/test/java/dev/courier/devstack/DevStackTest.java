@@ -14,7 +14,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
-/** The whole system as `./courier dev` runs it: four services on real servers, one gateway port. */
+/** The whole system as `./courier dev` runs it: five services on real servers, one gateway port. */
 class DevStackTest {
 
     private static DevStack stack;
@@ -44,8 +44,15 @@ class DevStackTest {
     }
 
     @Test
+    void theWebAppIsReadyOnItsOwnPortWithNothingToCheck() {
+        Http.Response ready = Http.port(stack.port("web")).get("/health/ready");
+        assertThat(ready.body(), ready.status(), is(200));
+        assertThat(ready.json().get("status").asText(), is("UP"));
+    }
+
+    @Test
     void everyServiceServesPrometheusMetrics() {
-        for (String service : new String[] {"auth", "messenger", "stats", "notifier"}) {
+        for (String service : new String[] {"auth", "messenger", "stats", "notifier", "web"}) {
             Http.Response metrics = Http.port(stack.managementPort(service)).get("/metrics", Map.of("Accept", "text/plain"));
             assertThat(service, metrics.status(), is(200));
             assertThat(service, metrics.body(), containsString("# TYPE"));
@@ -55,8 +62,46 @@ class DevStackTest {
     @Test
     void gatewayAnswersOnOnePortAndUnknownPathsGetProblemJson() {
         Http gateway = Http.port(stack.gatewayPort());
-        assertThat(gateway.get("/").status(), is(200));
         Http.Response missing = gateway.get("/api/v1/no-such-thing");
         assertThat(missing.status(), is(404));
+        assertThat(missing.header("Content-Type"), is("application/problem+json"));
+    }
+
+    @Test
+    void theWebAppServesTheRootTheServiceWorkerAndDeepLinksThroughTheGateway() {
+        Http gateway = Http.port(stack.gatewayPort());
+        for (String path : new String[] {"/", "/app/", "/app/chats/42"}) {
+            Http.Response page = gateway.get(path);
+            assertThat(path, page.status(), is(200));
+            assertThat(path, page.body(), containsString("<script type=\"module\" src=\"/app/main.js\"></script>"));
+            assertThat(path, page.header("Content-Security-Policy"), containsString("frame-ancestors 'none'"));
+        }
+        assertThat(gateway.get("/sw.js").header("Service-Worker-Allowed"), is("/"));
+        assertThat(gateway.get("/app/main.js").status(), is(200));
+        // The notifier's API is still there; its page is not its own any more.
+        assertThat(gateway.get("/api/v1/push/vapid-public-key").status(), is(200));
+    }
+
+    @Test
+    void noServicesHealthMetricsOrOpenApiIsReachableThroughTheGateway() {
+        Http gateway = Http.port(stack.gatewayPort());
+        for (String path : new String[] {"/health", "/health/ready", "/metrics", "/openapi", "/asyncapi", "/internal/keys/rotate", "/favicon.ico"}) {
+            assertThat(path, gateway.get(path).status(), is(404));
+        }
+    }
+
+    @Test
+    void routesMatchAsTheIngressDoesExactAndByPathElement() {
+        assertThat(Gateway.serviceOf("/"), is(java.util.Optional.of("web")));
+        assertThat(Gateway.serviceOf("/app"), is(java.util.Optional.of("web")));
+        assertThat(Gateway.serviceOf("/app/chats/7"), is(java.util.Optional.of("web")));
+        assertThat(Gateway.serviceOf("/application.yaml"), is(java.util.Optional.empty()));
+        assertThat(Gateway.serviceOf("/chat"), is(java.util.Optional.of("messenger")));
+        assertThat(Gateway.serviceOf("/chats"), is(java.util.Optional.of("messenger")));
+        assertThat(Gateway.serviceOf("/chats/1"), is(java.util.Optional.empty()));
+        assertThat(Gateway.serviceOf("/api/v1/users/3"), is(java.util.Optional.of("auth")));
+        assertThat(Gateway.serviceOf("/api/v1/usersx"), is(java.util.Optional.empty()));
+        assertThat(Gateway.serviceOf("/api/v1/notifications/mutes/1"), is(java.util.Optional.of("notifier")));
+        assertThat(Gateway.serviceOf("/ws"), is(java.util.Optional.of("messenger")));
     }
 }

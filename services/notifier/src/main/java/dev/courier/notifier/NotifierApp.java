@@ -39,7 +39,6 @@ import dev.courier.notifier.push.VapidKeys;
 import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
 import dev.courier.notifier.users.DirectoryUsers;
-import dev.courier.notifier.web.WebPage;
 import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.http.Documents;
@@ -133,7 +132,6 @@ public final class NotifierApp implements CourierApp {
                 new dev.courier.notifier.subscriptions.PushTargets(pushAllowedHosts)));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
-        new WebPage().routing(routing);
     }
 
     @Override

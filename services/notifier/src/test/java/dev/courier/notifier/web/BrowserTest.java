@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 
@@ -31,13 +32,15 @@ import dev.courier.notifier.testing.TestAuth.TestUser;
 import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.http.Problems;
+import dev.courier.web.WebApp;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 
 /**
- * The page in headless Chromium: log in through auth, turn notifications on (real service worker,
+ * The web app (services/web, whose service worker shows the pushes) in headless Chromium: log in
+ * through auth, turn notifications on in its settings (real service worker,
  * real WebCrypto keys; only PushManager.subscribe is replaced, see browser.js), a message event makes
  * the notifier push to the test's push service, the payload decrypted there is delivered to the
  * service worker over DevTools, the notification shows the sender and text, a click opens the chat,
@@ -58,14 +61,15 @@ class BrowserTest {
     void oneOrigin() {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
                 "Chromium is not installed (apt-get install chromium): the browser test is skipped");
-        // Auth's and the notifier's routes on one origin, as the gateway and the ingress serve them,
-        // so the login cookie reaches the notifier's API.
+        // Auth's, the notifier's and the web app's routes on one origin, as the gateway and the
+        // ingress serve them, so the login cookie reaches the notifier's API.
         origin = WebServer.builder().host("127.0.0.1").port(0)
                 .protocolsDiscoverServices(false).protocols(List.of(Http1Config.create()))
                 .routing(r -> {
                     Problems.register(r);
                     n.auth.app.routing(r);
                     n.app.routing(r);
+                    WebApp.create(Config.empty()).routing(r);
                 })
                 .build().start();
     }
@@ -113,7 +117,7 @@ class BrowserTest {
 
         JsonNode clicked = next("clicked");
         assertThat(clicked.get("url").asText(), endsWith("/app/chats/" + chat));
-        assertThat(clicked.get("title").asText(), is("Chat " + chat));
+        assertThat(clicked.get("title").asText(), is("Courier"));
 
         send(Map.of());
         next("unsubscribed");

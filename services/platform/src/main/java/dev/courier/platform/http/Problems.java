@@ -28,6 +28,12 @@ public final class Problems {
         routing.error(ProblemException.class, (req, res, e) -> send(res, e.problem(), e));
         routing.error(HttpException.class, (req, res, e) -> {
             int code = e.status().code();
+            if (code < 400) {
+                // Not an error: Helidon's static content answers a conditional GET by throwing 304
+                // Not Modified, which must go out without a body (with one, Helidon sends a 500).
+                res.status(e.status()).send();
+                return;
+            }
             send(res, Problem.of(code, e.status().reasonPhrase(), code >= 500 ? "Unexpected error." : e.getMessage()), null);
         });
         routing.error(Exception.class, (req, res, e) -> {

@@ -49,3 +49,14 @@ export async function disable() {
   }
   await sub.unsubscribe();
 }
+
+/**
+ * On logout: this browser's subscription is removed from the notifier (while the session can still
+ * call it) and from the browser, so the next person at this computer gets no one else's messages.
+ */
+export async function removeThisBrowser() {
+  if (!supported() || !navigator.serviceWorker.controller && !(await navigator.serviceWorker.getRegistration('/'))) {
+    return;
+  }
+  await disable();
+}
