@@ -57,6 +57,47 @@ class DevStackTest {
             assertThat(service, metrics.status(), is(200));
             assertThat(service, metrics.body(), containsString("# TYPE"));
         }
+        // What an operator watches: request histograms, sockets, the outbox's backlog and the relay's lag.
+        Http.port(stack.port("auth")).get("/.well-known/jwks.json"); // the service port: the gateway is the devstack's own
+        assertThat(metricsOnceRecorded("auth", "http_server_requests_seconds_bucket{"), containsString("\nhttp_server_requests_seconds_bucket{"));
+        String messenger = Http.port(stack.managementPort("messenger")).get("/metrics", Map.of("Accept", "text/plain")).body();
+        for (String metric : new String[] {"courier_messenger_ws_connections", "courier_messenger_outbox_backlog",
+                "courier_messenger_outbox_lag_seconds"}) {
+            assertThat(metric, messenger, containsString("\n" + metric));
+        }
+    }
+
+    @Test
+    void everyMetricTheChartsDashboardAndAlertsUseIsExported() throws java.io.IOException {
+        java.nio.file.Path chart = java.nio.file.Path.of("../../charts/courier");
+        String used = java.nio.file.Files.readString(chart.resolve("dashboards/courier.json"))
+                + java.nio.file.Files.readString(chart.resolve("templates/monitoring/prometheusrule.yaml"));
+        java.util.Set<String> names = java.util.regex.Pattern.compile("\\b(courier_[a-z_]+|http_server_[a-z_]+)\\b").matcher(used)
+                .results().map(m -> m.group(1)).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        assertThat(names.size() >= 5, is(true));
+        Http.port(stack.port("auth")).get("/.well-known/jwks.json"); // the service port: the gateway is the devstack's own
+        StringBuilder exported = new StringBuilder(metricsOnceRecorded("auth", "http_server_requests_seconds_bucket{"));
+        for (String service : new String[] {"messenger", "stats", "notifier"}) {
+            exported.append(Http.port(stack.managementPort(service)).get("/metrics", Map.of("Accept", "text/plain")).body());
+        }
+        for (String name : names) {
+            assertThat(name, exported.toString(), containsString("\n" + name));
+        }
+    }
+
+    /** A request's duration is recorded just after its response is sent: scrape until it shows. */
+    private static String metricsOnceRecorded(String service, String metric) {
+        String body = "";
+        for (int i = 0; i < 50 && !body.contains("\n" + metric); i++) {
+            body = Http.port(stack.managementPort(service)).get("/metrics", Map.of("Accept", "text/plain")).body();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return body;
     }
 
     @Test

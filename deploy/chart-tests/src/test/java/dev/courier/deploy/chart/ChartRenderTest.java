@@ -58,6 +58,9 @@ class ChartRenderTest {
                                 "extraEnv[0].name", "TZ", "extraEnv[0].value", "UTC")),
                 Arguments.of("Gateway API only, no Ingress", false,
                         Map.of("ingress.enabled", "false", "gatewayApi.enabled", "true")),
+                Arguments.of("Grafana dashboard and PrometheusRule alerts", false,
+                        Map.of("monitoring.dashboard.enabled", "true", "monitoring.prometheusRule.enabled", "true",
+                                "monitoring.prometheusRule.labels.release", "kube-prometheus-stack")),
                 Arguments.of("no ingress, no network policies, no autoscaling", false,
                         Map.of("ingress.enabled", "false", "networkPolicy.enabled", "false",
                                 "auth.autoscaling.enabled", "false", "messenger.autoscaling.enabled", "false")));

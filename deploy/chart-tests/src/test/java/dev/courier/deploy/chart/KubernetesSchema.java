@@ -91,6 +91,10 @@ final class KubernetesSchema {
                 CertManagerSchema.validate(o).forEach(e -> errors.add(o + ": " + e));
                 continue;
             }
+            if (type.startsWith("monitoring.coreos.com/")) {
+                PrometheusRuleSchema.validate(o).forEach(e -> errors.add(o + ": " + e));
+                continue;
+            }
             if (type.startsWith("gateway.networking.k8s.io/")) {
                 GatewayApiSchema.validate(o).forEach(e -> errors.add(o + ": " + e));
                 continue;

@@ -88,7 +88,13 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (Throwable e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    // A connection the server cut (a restart) cannot roll back: keep the first failure,
+                    // which says why (and maps to 503), rather than "connection is closed".
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {

@@ -49,7 +49,12 @@ class ManagementPortTest {
         try (Running s = start(List.of())) {
             s.service.get("/hello");
             s.service.get("/no/such/" + System.nanoTime());
-            String metrics = s.management.get("/metrics", Map.of("Accept", "text/plain")).body();
+            // A request's duration is recorded just after its response is sent: scrape until both show.
+            String metrics = "";
+            for (int i = 0; i < 50 && !(metrics.contains("route=\"/hello\"") && metrics.contains("route=\"unmatched\"")); i++) {
+                metrics = s.management.get("/metrics", Map.of("Accept", "text/plain")).body();
+                sleep(100);
+            }
             List<String> lines = metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_bucket{")).toList();
             assertThat(metrics, lines.stream().anyMatch(l -> l.contains("route=\"/hello\"") && l.contains("status=\"200\"")
                     && l.contains("method=\"GET\"") && l.contains("le=\"0.005\"")), is(true));
@@ -88,6 +93,14 @@ class ManagementPortTest {
             assertThat((System.nanoTime() - t0) / 1_000_000, lessThan(2_500L));
             assertThat(s.management.get("/health/live").status(), is(200));
             assertThat(s.management.get("/health/ready").body(), not(containsString("\"shutdown\":{\"status\":\"DOWN\"")));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

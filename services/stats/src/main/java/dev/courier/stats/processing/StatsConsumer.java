@@ -207,13 +207,15 @@ public final class StatsConsumer implements AutoCloseable {
             if (running) {
                 failure = e;
             }
-        } catch (RuntimeException e) {
-            failure = e;
-            LOG.log(Level.ERROR, "Stats consumer " + group + " failed", e);
-        } catch (Error e) {
+        } catch (VirtualMachineError e) {
+            // The JVM itself is failing (out of memory): stop, and let readiness and a restart of the replica deal with it.
             failure = e;
             LOG.log(Level.ERROR, "Stats consumer " + group + " died", e);
             running = false;
+        } catch (RuntimeException | Error e) {
+            // Including errors of libraries: pgjdbc throws an AssertionError when PostgreSQL cuts a batch's connection.
+            failure = e;
+            LOG.log(Level.ERROR, "Stats consumer " + group + " failed", e);
         }
     }
 

@@ -65,12 +65,13 @@ class StatsConsumerTest {
     private static StatsConsumer survivor;
 
     /**
-     * What a killed process looks like from the consumer loop: it stops right there. An Error, as a
-     * crash is: the consumer's supervisor restarts it after an exception, never after an Error.
+     * What a killed process looks like from the consumer loop: it stops right there. A
+     * VirtualMachineError, as the JVM failing is: the consumer's supervisor restarts it after any
+     * other failure, never after that.
      */
-    static final class Killed extends Error {
+    static final class Killed extends VirtualMachineError {
         Killed(String where) {
-            super("killed " + where, null, false, false);
+            super("killed " + where);
         }
     }
 
