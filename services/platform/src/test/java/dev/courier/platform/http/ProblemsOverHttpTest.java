@@ -46,6 +46,10 @@ class ProblemsOverHttpTest {
         });
     }
 
+    private io.helidon.webclient.http1.Http1ClientRequest json() {
+        return client.post("/greetings").header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
+    }
+
     private static JsonNode problem(Http1ClientResponse r, int status) {
         assertThat(r.status().code(), is(status));
         assertThat(r.headers().contentType().orElseThrow().text(), containsString("application/problem+json"));
@@ -54,8 +58,7 @@ class ProblemsOverHttpTest {
 
     @Test
     void aValidBodyIsAccepted() {
-        try (Http1ClientResponse r = client.post("/greetings").header(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json")
-                .submit("{\"name\":\"Ada\",\"times\":2}")) {
+        try (Http1ClientResponse r = json().submit("{\"name\":\"Ada\",\"times\":2}")) {
             assertThat(r.status().code(), is(201));
             assertThat(Json.read(r.as(byte[].class), JsonNode.class).get("name").asText(), is("Ada"));
         }
@@ -63,13 +66,13 @@ class ProblemsOverHttpTest {
 
     @Test
     void aMissingFieldAnUnknownFieldAndMalformedJsonAre400sNamingTheField() {
-        try (Http1ClientResponse r = client.post("/greetings").submit("{\"times\":2}")) {
+        try (Http1ClientResponse r = json().submit("{\"times\":2}")) {
             assertThat(problem(r, 400).get("field").asText(), is("name"));
         }
-        try (Http1ClientResponse r = client.post("/greetings").submit("{\"name\":\"Ada\",\"colour\":\"red\"}")) {
+        try (Http1ClientResponse r = json().submit("{\"name\":\"Ada\",\"colour\":\"red\"}")) {
             assertThat(problem(r, 400).get("field").asText(), is("colour"));
         }
-        try (Http1ClientResponse r = client.post("/greetings").submit("{\"name\":")) {
+        try (Http1ClientResponse r = json().submit("{\"name\":")) {
             assertThat(problem(r, 400).get("status").asInt(), is(400));
         }
     }
@@ -77,7 +80,7 @@ class ProblemsOverHttpTest {
     @Test
     void aBodyOverTheLimitIs413() {
         String big = "{\"name\":\"" + "x".repeat(Bodies.MAX_BODY_BYTES) + "\"}";
-        try (Http1ClientResponse r = client.post("/greetings").submit(big)) {
+        try (Http1ClientResponse r = json().submit(big)) {
             assertThat(problem(r, 413).get("status").asInt(), is(413));
         }
     }
