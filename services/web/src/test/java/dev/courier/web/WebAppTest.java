@@ -117,12 +117,15 @@ class WebAppTest {
     }
 
     @Test
-    void healthAndMetricsLikeEveryService() {
-        assertThat(http.get("/health/ready").status(), is(200));
-        assertThat(http.get("/health/live").status(), is(200));
-        Http.Response metrics = http.get("/metrics", Map.of("Accept", "text/plain"));
+    void healthAndMetricsLikeEveryServiceOnTheManagementPortOnly() {
+        Http management = Http.port(server.port(Servers.MANAGEMENT));
+        assertThat(management.get("/health/ready").status(), is(200));
+        assertThat(management.get("/health/live").status(), is(200));
+        Http.Response metrics = management.get("/metrics", Map.of("Accept", "text/plain"));
         assertThat(metrics.status(), is(200));
         assertThat(metrics.body(), containsString("# TYPE"));
+        // Not on the public port, where "/" and the app's files are.
+        assertThat(http.get("/metrics").status(), is(404));
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -41,6 +41,11 @@ class BackingOutageTest {
         http = auth.http;
     }
 
+    /** Health is on the management port, never the public one. */
+    private static Http management() {
+        return Http.port(auth.server.port(dev.courier.platform.server.Servers.MANAGEMENT));
+    }
+
     @AfterAll
     static void stop() {
         if (auth != null) {
@@ -76,13 +81,13 @@ class BackingOutageTest {
             assertUnavailable(login, "postgresql");
             assertThat("login answered within 3 s", (System.nanoTime() - t0) / 1_000_000, lessThan(3000L));
             t0 = System.nanoTime();
-            Http.Response ready = http.get("/health/ready");
+            Http.Response ready = management().get("/health/ready");
             assertThat(ready.body(), ready.status(), is(503));
             assertThat("readiness answered within 3 s", (System.nanoTime() - t0) / 1_000_000, lessThan(3000L));
         } finally {
             own.startPostgres();
         }
-        assertThat(untilNot503(() -> http.get("/health/ready")).status(), is(200));
+        assertThat(untilNot503(() -> management().get("/health/ready")).status(), is(200));
     }
 
     @Test
