@@ -123,7 +123,7 @@ class BackingOutageTest {
             }
         }
         assertThat("the mark sent during the outage is recorded", processed, is(true));
-        var live = node.http().get("/health/live");
+        var live = node.management().get("/health/live");
         assertThat(live.body(), live.status(), is(200));
     }
 

@@ -98,7 +98,7 @@ public final class ChatServerEndpoints {
         Validation.bounded("Email", body.email(), 254);
         Validation.bounded("Password", body.password(), 512);
         loginLimit.hit(body.email(), client.address(req));
-        Accounts.Tokens tokens = accounts.login(body.email(), body.password(), ClientInfo.userAgent(req), client.address(req));
+        Accounts.Tokens tokens = accounts.loginByRegisteredEmail(body.email(), body.password(), ClientInfo.userAgent(req), client.address(req));
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Bodies.json(res, new Token(tokens.accessToken()));
     }

@@ -32,6 +32,10 @@ public final class UserStore {
     private static final String BY_LOGIN = """
             SELECT %s FROM users WHERE lower(username) = lower(?) OR (lower(email) = lower(?) AND email_verified_at IS NOT NULL)
             ORDER BY (lower(username) = lower(?)) DESC LIMIT 1""".formatted(COLUMNS);
+    private static final String BY_REGISTERED_EMAIL = """
+            SELECT %s FROM users u WHERE lower(u.email) = lower(?) AND (u.email_verified_at IS NOT NULL
+                OR NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower(u.email) AND o.id <> u.id))
+            ORDER BY (u.email_verified_at IS NOT NULL) DESC LIMIT 1""".formatted(COLUMNS);
     private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(?) AND email_verified_at IS NOT NULL";
     private static final String SET_HASH = "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
     private static final String CHANGE_PASSWORD = "UPDATE users SET password_hash = ?, password_changed_at = now() WHERE id = ?";
@@ -101,6 +105,11 @@ public final class UserStore {
             ps.setString(2, login);
             ps.setString(3, login);
         }));
+    }
+
+    /** The account of a verified address, or of an unverified one that no other account holds. */
+    public Optional<User> byRegisteredEmail(String email) {
+        return db.withConnection(c -> one(c, BY_REGISTERED_EMAIL, ps -> ps.setString(1, email)));
     }
 
     public Optional<User> byEmail(String email) {

@@ -72,6 +72,9 @@ public final class Hub implements AutoCloseable {
     private final WsSettings settings;
     private volatile boolean running = true;
     private Thread sweeper;
+    private Thread router;
+    /** Committed events waiting for the router thread, in batches (bounded; see toRoute). */
+    private final java.util.concurrent.BlockingQueue<List<Appended>> inbox = new java.util.concurrent.ArrayBlockingQueue<>(10_000);
 
     // The hub's view of the stream, guarded by "route": the newest position routed, events that
     // came before the ones they follow, and who is in which chat among this replica's users.
@@ -107,6 +110,7 @@ public final class Hub implements AutoCloseable {
             routed = stream.head().pos();
         }
         signals.listen(this::changed, this::ephemeral, this::revoked);
+        router = Thread.ofPlatform().daemon().name("messenger-stream-router").start(this::routeLoop);
         sweeper = Thread.ofVirtual().name("messenger-ws-sweeper").start(this::sweep);
     }
 
@@ -228,16 +232,49 @@ public final class Hub implements AutoCloseable {
         return byUser.values().stream().mapToInt(a -> a.length).sum();
     }
 
-    /** Events just committed here, before any signal goes out. */
+    /**
+     * Events just committed here, before any signal goes out. Routed by the router thread, not the
+     * committing one: handing an event to ten thousand sockets must not hold up the sender's ack
+     * (in a 10,000-member room it made the ack wait for the whole fan-out: p99 227-427 ms).
+     */
     public void local(List<Appended> appended) {
-        offer(appended);
+        toRoute(appended);
     }
 
     private void changed(Signals.Changed s) {
         if (signals.mine(s)) {
             return;
         }
-        offer(s.carried());
+        toRoute(s.carried());
+    }
+
+    /** Queues events for the router; a full queue drops them, and the gap they leave is read back. */
+    private void toRoute(List<Appended> events) {
+        if (!inbox.offer(events)) {
+            readGapSoon();
+        }
+    }
+
+    private void routeLoop() {
+        List<List<Appended>> batch = new ArrayList<>();
+        while (running || !inbox.isEmpty()) {
+            try {
+                List<Appended> first = inbox.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                inbox.drainTo(batch, 255);
+                List<Appended> events = new ArrayList<>();
+                batch.forEach(events::addAll);
+                offer(events);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Routing events failed (the gap is read back): " + e);
+            }
+        }
     }
 
     /**
@@ -513,6 +550,9 @@ public final class Hub implements AutoCloseable {
         drain();
         if (sweeper != null) {
             sweeper.interrupt();
+        }
+        if (router != null) {
+            router.interrupt();
         }
     }
 }

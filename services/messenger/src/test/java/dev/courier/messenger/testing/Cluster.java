@@ -52,6 +52,11 @@ public final class Cluster {
             return "ws://127.0.0.1:" + server.port() + "/ws";
         }
 
+        /** Health and metrics: the management port, never the public one. */
+        public Http management() {
+            return Http.port(server.port(dev.courier.platform.server.Servers.MANAGEMENT));
+        }
+
         public void stop() {
             app.drain();
             server.stop();
