@@ -58,13 +58,16 @@ final class BenchSocket {
         this.sink = sink;
     }
 
-    /** Opens the socket (the upgrade carries the token) on {@code pool}, then reads it there until closed. */
-    CompletableFuture<Void> connect(ExecutorService pool, String url, String token) {
+    /**
+     * Opens the socket (the upgrade carries the token) on {@code pool}, from {@code localAddress} when
+     * not null, then reads it there until closed.
+     */
+    CompletableFuture<Void> connect(ExecutorService pool, String url, String token, String localAddress) {
         CompletableFuture<Void> opened = new CompletableFuture<>();
         pool.submit(() -> {
             InputStream in;
             try {
-                in = handshake(URI.create(url), token);
+                in = handshake(URI.create(url), token, localAddress);
                 open = true;
                 opened.complete(null);
             } catch (IOException | RuntimeException e) {
@@ -89,15 +92,18 @@ final class BenchSocket {
         return open;
     }
 
-    private InputStream handshake(URI uri, String token) throws IOException {
+    private InputStream handshake(URI uri, String token, String localAddress) throws IOException {
         if (!"ws".equals(uri.getScheme())) {
             throw new IllegalArgumentException("The benchmark client speaks plain ws:// only (measure behind TLS with Gatling): " + uri);
         }
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         Socket s = new Socket();
         s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(uri.getHost(), port), 30_000);
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket = s;
+        s.connect(new InetSocketAddress(uri.getHost(), port), 30_000);
         out = s.getOutputStream();
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
