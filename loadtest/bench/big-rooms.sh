@@ -16,7 +16,9 @@
 # minutes of Argon2id). The stack runs with a HEAP (1g) heap, the many-sockets target's bound.
 #   loadtest/bench/big-rooms.sh     -> loadtest/target/bench/big-rooms-<UTC time>/report.txt
 # RUNS (1) repeats the big room per server, alternating them; MEMBERS, ROOM_RATE, WARMUP (30),
-# DURATION (60), JOINS_AT_ONCE (4), SOCKETS, BIND (127.0.0.2-127.0.0.5), REF_PORT (18090).
+# DURATION (60), JOINS_AT_ONCE (4), SOCKETS, BIND (127.0.0.2-127.0.0.5), REF_PORT (18090),
+# OPEN_RATE (sockets opened per second, 500; 0 opens them as fast as the server upgrades them: on
+# a loaded machine Courier then closed most of 10,000 new sockets, see BENCHMARKS.md).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(cd "$here/.." && pwd)
@@ -24,7 +26,7 @@ root=$(cd "$module/.." && pwd)
 home=${BENCH_HOME:-$root/.courier/bench}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 members=${MEMBERS:-10000}; rate=${ROOM_RATE:-2}; warmup=${WARMUP:-30}; duration=${DURATION:-60}
-joins=${JOINS_AT_ONCE:-4}; runs=${RUNS:-1}; refport=${REF_PORT:-18090}
+joins=${JOINS_AT_ONCE:-4}; runs=${RUNS:-1}; refport=${REF_PORT:-18090}; open=${OPEN_RATE:-500}
 bind=${BIND:-127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5}
 out=${OUT:-$module/target/bench/big-rooms-$(date -u +%Y%m%dT%H%M)}
 mkdir -p "$out"
@@ -71,18 +73,18 @@ refpid=$!
   for i in $(seq "$runs"); do
     stamp "big room on the ws reference, run $i"
     "$here/cpu.sh" "$here/run.sh" mode=deliver url="http://127.0.0.1:$refport" auth=http://127.0.0.1:18081 rooms=1 members="$members" \
-      roomRate="$rate" sendVia=ws joinConcurrency="$joins" warmup="$warmup" duration="$duration" cpuPid="$refpid" \
+      roomRate="$rate" sendVia=ws joinConcurrency="$joins" openRate="$open" warmup="$warmup" duration="$duration" cpuPid="$refpid" \
       out="$out/bigroom-ws-$i" > "$out/bigroom-ws-$i.log" 2>&1 || echo "run failed (see $out/bigroom-ws-$i.log)"
     grep -vE '^\s*$' "$out/bigroom-ws-$i/report.txt" 2>/dev/null || tail -5 "$out/bigroom-ws-$i.log"
     stamp "big room on Courier, run $i"
     "$here/cpu.sh" "$here/run.sh" mode=deliver url=http://127.0.0.1:18082 auth=http://127.0.0.1:18081 rooms=1 members="$members" \
-      roomRate="$rate" sendVia=ws joinConcurrency="$joins" warmup="$warmup" duration="$duration" cpuPid="$server" pg="$jdbc" \
+      roomRate="$rate" sendVia=ws joinConcurrency="$joins" openRate="$open" warmup="$warmup" duration="$duration" cpuPid="$server" pg="$jdbc" \
       out="$out/bigroom-courier-$i" > "$out/bigroom-courier-$i.log" 2>&1 || echo "run failed (see $out/bigroom-courier-$i.log)"
     grep -vE '^\s*$' "$out/bigroom-courier-$i/report.txt" 2>/dev/null || tail -5 "$out/bigroom-courier-$i.log"
     grep -E '^cpu:' "$out/bigroom-courier-$i.log" || true
   done
   stamp "many sockets: $sockets on messenger 1 from $bind"
-  ROOMS=1 MEMBERS=$users PER_USER=$per HOLD=${HOLD:-60} BIND=$bind IDLE_OUT="$out/many-sockets" "$here/idle-memory.sh" | tee "$out/many-sockets.txt"
+  ROOMS=1 MEMBERS=$users PER_USER=$per HOLD=${HOLD:-60} BIND=$bind OPEN_RATE=$open IDLE_OUT="$out/many-sockets" "$here/idle-memory.sh" | tee "$out/many-sockets.txt"
   stamp "done"
 } 2>&1 | tee "$out/run.txt"
 

@@ -264,6 +264,10 @@ public final class DeliveryBench {
         }
     }
 
+    private static long closed(List<BenchSocket> sockets) {
+        return sockets.stream().filter(s -> !s.isOpen()).count();
+    }
+
     private void sendAtRate(int member, String token, long conversationId, AtomicBoolean running) {
         long periodNanos = (long) (1e9 / o.rate());
         // A random phase, so members do not all send in the same millisecond.
@@ -370,6 +374,9 @@ public final class DeliveryBench {
                     }
                 });
                 sockets.add(socket);
+                if (o.openRate() > 0) {
+                    LockSupport.parkNanos(t0 + (long) (sockets.size() * 1e9 / o.openRate()) - System.nanoTime());
+                }
                 String local = o.bind().isEmpty() ? null : o.bind().get(sockets.size() % o.bind().size());
                 pending.add(socket.connect(readers, o.wsUrls().get(replica), accounts.get(m).token(), local)
                         .exceptionally(e -> {
@@ -442,8 +449,9 @@ public final class DeliveryBench {
                 r.append(line("send->deliver cross replica", cross));
             }
         }
-        if (connectErrors.get() > 0) {
-            r.append(String.format("sockets that failed to open: %d%n", connectErrors.get()));
+        if (connectErrors.get() > 0 || closed(memberSockets) > 0) {
+            r.append(String.format("sockets that failed to open: %d; closed (by the server or a failure) by the end: %d of %d%n",
+                    connectErrors.get(), closed(memberSockets), memberSockets.size()));
         }
         r.append(costReport);
         r.append(joinReport);

@@ -35,10 +35,11 @@ import java.util.Map;
  * @param cpuPid    the server's pid: its CPU time over the measured window, per delivery (Linux /proc)
  * @param bind      local addresses the client's sockets are bound to in turn ({@code 127.0.0.2,127.0.0.3}),
  *                  so many sockets are not limited by one source address's ephemeral ports
+ * @param openRate  sockets opened per second at most (0: as fast as the server upgrades them, 200 at a time)
  */
 record Options(String mode, String url, String authUrl, List<String> wsUrls, int rooms, int members, double rate, int senders,
                int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency, String sendVia,
-               double roomRate, int joinConcurrency, String pg, String pgSchema, long cpuPid, List<String> bind) {
+               double roomRate, int joinConcurrency, String pg, String pgSchema, long cpuPid, List<String> bind, double openRate) {
 
     static Options parse(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -72,6 +73,7 @@ record Options(String mode, String url, String authUrl, List<String> wsUrls, int
                 a.getOrDefault("pgSchema", "messenger"),
                 Long.parseLong(a.getOrDefault("cpuPid", "0")),
                 a.getOrDefault("bind", "").isBlank() ? List.of()
-                        : Arrays.stream(a.get("bind").split(",")).map(String::strip).toList());
+                        : Arrays.stream(a.get("bind").split(",")).map(String::strip).toList(),
+                Double.parseDouble(a.getOrDefault("openRate", "0")));
     }
 }
