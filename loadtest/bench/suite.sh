@@ -2,7 +2,8 @@
 # Every benchmark figure of BENCHMARKS.md in one run, in the order the report lists them, RUNS times
 # each (medians are taken from these): the system under test pinned to SERVER_CPU (0) by stack.sh,
 # the load generators to LOADGEN_CPU (1). Needs a quiet machine, the modules installed
-# (./mvnw install -DskipTests -Dgatling.skip=true), wrk and pgbench (Debian). About 25 minutes.
+# (./mvnw install -DskipTests -Dgatling.skip=true), wrk and pgbench (Debian), node and npm (the big
+# rooms' ws reference server). About 25 minutes, plus the big rooms (big-rooms.sh, one run each).
 # The stack runs on its own PostgreSQL, Redis and Kafka in BENCH_HOME (.courier/bench); FRESH=1
 # deletes them first (reset.sh), so the run starts from empty databases (and signs its accounts up again).
 #   loadtest/bench/suite.sh              -> loadtest/target/bench/suite-<UTC time>/
@@ -46,6 +47,9 @@ stop_stack
   stamp "stack: auth + 2 messengers"; "$here/stack.sh" 18081 2
   deliver cross-ws "$runs" sendVia=ws ws=ws://127.0.0.1:18082/ws,ws://127.0.0.1:18083/ws
   stamp "10,000 idle sockets on messenger 1"; HOLD=60 "$here/idle-memory.sh"
+  stop_stack
+  # Its own stack (1 GB heap) beside the bare ws reference server; one run of each, ~15 minutes.
+  stamp "big rooms (issue 20)"; OUT="$out/big-rooms" "$here/big-rooms.sh"
   stamp "done"
 } 2>&1 | tee "$out/suite.txt"
 echo "results in $out"

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,11 @@ public final class DeliveryBench {
     private final AtomicLong deliveredInWindow = new AtomicLong();
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong connectErrors = new AtomicLong();
+    /** Join latency by the room's size at the join: tenth 0 is the first joins into an empty room, tenth 9 the last. */
+    private final Histogram[] joinsByTenth = new Histogram[10];
+    private String joinReport = "";
+    private String costReport = "";
     private volatile List<BenchSocket> memberSockets = List.of();
     /** Each socket's reading thread. */
     private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
@@ -112,30 +118,72 @@ public final class DeliveryBench {
         });
     }
 
-    /** Rooms of M members; member i of room r is account r*M+i; member 0 creates the room. */
+    /**
+     * Rooms of M members; member i of room r is account r*M+i; member 0 creates the room, the others
+     * join it, {@code joinConcurrency} at a time per room, each join timed by how full the room was.
+     */
     private void rooms(List<Api.Account> accounts) throws Exception {
         long t0 = System.nanoTime();
         long[] roomIds = new long[o.rooms()];
+        for (int i = 0; i < joinsByTenth.length; i++) {
+            joinsByTenth[i] = new Histogram(MAX_NANOS, 3);
+        }
+        Map<String, long[]> rowsBefore = ServerCost.rowsSettled(o.pg(), o.pgSchema());
+        long cpuBefore = ServerCost.cpuNanos(o.cpuPid());
+        AtomicLong joins = new AtomicLong();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<CompletableFuture<Void>> joins = new ArrayList<>();
+            List<CompletableFuture<Void>> filling = new ArrayList<>();
             for (int r = 0; r < o.rooms(); r++) {
                 int room = r;
-                joins.add(CompletableFuture.runAsync(() -> {
-                    Api.Account owner = accounts.get(room * o.members());
-                    roomIds[room] = api.createRoom(owner.token(), "bench-" + UUID.randomUUID().toString().substring(0, 13));
-                    for (int i = 1; i < o.members(); i++) {
-                        api.join(accounts.get(room * o.members() + i).token(), roomIds[room]);
-                    }
-                }, pool));
+                Api.Account owner = accounts.get(room * o.members());
+                roomIds[room] = api.createRoom(owner.token(), "bench-" + UUID.randomUUID().toString().substring(0, 13));
+                AtomicLong next = new AtomicLong(1);
+                for (int w = 0; w < o.joinConcurrency(); w++) {
+                    filling.add(CompletableFuture.runAsync(() -> {
+                        for (long i = next.getAndIncrement(); i < o.members(); i = next.getAndIncrement()) {
+                            long t = System.nanoTime();
+                            api.join(accounts.get(room * o.members() + (int) i).token(), roomIds[room]);
+                            long took = System.nanoTime() - t;
+                            Histogram h = joinsByTenth[(int) ((i - 1) * 10 / Math.max(1, o.members() - 1))];
+                            synchronized (h) {
+                                h.recordValue(Math.min(took, MAX_NANOS));
+                            }
+                            joins.incrementAndGet();
+                        }
+                    }, pool));
+                }
             }
-            CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(filling.toArray(CompletableFuture[]::new)).join();
         }
-        log("%d rooms of %d members in %.1f s", o.rooms(), o.members(), secondsSince(t0));
+        double seconds = secondsSince(t0);
+        long cpu = ServerCost.cpuNanos(o.cpuPid()) - cpuBefore;
+        log("%d rooms of %d members in %.1f s (%.0f joins/s)", o.rooms(), o.members(), seconds, joins.get() / seconds);
+        StringBuilder j = new StringBuilder(String.format("joins: %d in %.1f s (%.0f/s, %d at a time per room)%s%n", joins.get(), seconds,
+                joins.get() / seconds, o.joinConcurrency(),
+                cpu > 0 ? String.format(", server CPU %.0f us per join", cpu / 1e3 / joins.get()) : ""));
+        for (int i = 0; i < joinsByTenth.length; i++) {
+            Histogram h = joinsByTenth[i];
+            if (h.getTotalCount() > 0) {
+                j.append(String.format("join into a room of %d-%d members: n=%d ms p50 %.2f p90 %.2f p99 %.2f max %.2f%n",
+                        1 + (long) i * (o.members() - 1) / 10, 1 + (long) (i + 1) * (o.members() - 1) / 10 - 1, h.getTotalCount(),
+                        ms(h, 50), ms(h, 90), ms(h, 99), h.getMaxValue() / 1e6));
+            }
+        }
+        j.append(ServerCost.perUnit("join (room creations included)", rowsBefore, ServerCost.rowsSettled(o.pg(), o.pgSchema()), joins.get()));
+        joinReport = j.toString();
+        System.out.print(joinReport);
 
         List<BenchSocket> sockets = connect(accounts, 1);
         memberSockets = sockets;
         measure(sockets, running -> {
             List<Runnable> loops = new ArrayList<>();
+            if (o.roomRate() > 0) {
+                for (int r = 0; r < o.rooms(); r++) {
+                    int room = r;
+                    loops.add(() -> sendRoomAtRate(room, accounts, roomIds[room], running));
+                }
+                return loops;
+            }
             for (int m = 0; m < accounts.size(); m++) {
                 int member = m;
                 loops.add(() -> sendAtRate(member, accounts.get(member).token(), roomIds[member / o.members()], running));
@@ -159,6 +207,8 @@ public final class DeliveryBench {
             windowTo = end;
             long deliveredAtStart = 0;
             long sentAtStart = 0;
+            long cpuAtStart = 0;
+            Map<String, long[]> rowsAtStart = Map.of();
             boolean measuring = false;
             Histogram interval = null;
             Histogram intervalCross = null;
@@ -172,6 +222,8 @@ public final class DeliveryBench {
                     measuring = true;
                     deliveredAtStart = delivered.get();
                     sentAtStart = sent.get();
+                    cpuAtStart = ServerCost.cpuNanos(o.cpuPid());
+                    rowsAtStart = ServerCost.rows(o.pg(), o.pgSchema());
                     log("warm-up done; measuring for %d s", o.duration());
                     continue;
                 }
@@ -185,6 +237,7 @@ public final class DeliveryBench {
                 }
             }
             running.set(false);
+            long cpu = ServerCost.cpuNanos(o.cpuPid()) - cpuAtStart;
             long deliveredCount = delivered.get() - deliveredAtStart;
             long sentCount = sent.get() - sentAtStart;
             if (o.mode().equals("deliver")) {
@@ -194,11 +247,25 @@ public final class DeliveryBench {
                     Thread.sleep(50);
                 }
             }
+            StringBuilder cost = new StringBuilder();
+            if (o.cpuPid() > 0) {
+                long ops = o.mode().equals("deliver") ? deliveredCount : sentCount;
+                cost.append(String.format("server CPU over the window: %.3f cores, %.1f us per %s, %.1f us per message%n",
+                        cpu / 1e9 / o.duration(), ops == 0 ? 0 : cpu / 1e3 / ops, o.mode().equals("deliver") ? "delivery" : "send",
+                        sentCount == 0 ? 0 : cpu / 1e3 / sentCount));
+            }
+            // Every send acknowledged since the window opened, the drain's included: their rows are in the count.
+            cost.append(ServerCost.perUnit("message", rowsAtStart, ServerCost.rowsSettled(o.pg(), o.pgSchema()), sent.get() - sentAtStart));
+            costReport = cost.toString();
             report(total, totalCross, totalSend, perSecond, sentCount, deliveredCount, sockets.size());
         }
         for (BenchSocket s : sockets) {
             s.close();
         }
+    }
+
+    private static long closed(List<BenchSocket> sockets) {
+        return sockets.stream().filter(s -> !s.isOpen()).count();
     }
 
     private void sendAtRate(int member, String token, long conversationId, AtomicBoolean running) {
@@ -209,6 +276,21 @@ public final class DeliveryBench {
         while (running.get()) {
             LockSupport.parkNanos(next - System.nanoTime());
             sendOne(member, token, conversationId, seq++);
+            next += periodNanos;
+        }
+    }
+
+    /** {@code roomRate} messages a second into one room, its members taking turns. */
+    private void sendRoomAtRate(int room, List<Api.Account> accounts, long conversationId, AtomicBoolean running) {
+        long periodNanos = (long) (1e9 / o.roomRate());
+        long next = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
+        long seq = 0;
+        int turn = ThreadLocalRandom.current().nextInt(o.members());
+        while (running.get()) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            int member = room * o.members() + turn;
+            sendOne(member, accounts.get(member).token(), conversationId, seq++);
+            turn = (turn + 1) % o.members();
             next += periodNanos;
         }
     }
@@ -225,9 +307,22 @@ public final class DeliveryBench {
         String text = "bench:" + t + ":" + member + ":" + seq;
         if (o.sendVia().equals("ws")) {
             // Counted and timed when the ack arrives (BenchSocket sees the marker in the ack's result).
-            memberSockets.get(member).send("{\"type\":\"send\",\"requestId\":\"" + member + "-" + seq
-                    + "\",\"conversationId\":" + conversationId + ",\"clientId\":\"" + UUID.randomUUID()
-                    + "\",\"text\":\"" + text + "\"}");
+            BenchSocket socket = memberSockets.get(member);
+            if (!socket.isOpen()) {
+                if (sendErrors.incrementAndGet() <= 5) {
+                    System.err.println("send skipped: the socket of member " + member + " is not open");
+                }
+                return;
+            }
+            try {
+                socket.send("{\"type\":\"send\",\"requestId\":\"" + member + "-" + seq
+                        + "\",\"conversationId\":" + conversationId + ",\"clientId\":\"" + UUID.randomUUID()
+                        + "\",\"text\":\"" + text + "\"}");
+            } catch (IllegalStateException e) {
+                if (sendErrors.incrementAndGet() <= 5) {
+                    System.err.println(e.getMessage());
+                }
+            }
             return;
         }
         RawHttp http = senders.computeIfAbsent(member, m -> new RawHttp(URI.create(o.url())));
@@ -279,7 +374,18 @@ public final class DeliveryBench {
                     }
                 });
                 sockets.add(socket);
-                pending.add(socket.connect(readers, o.wsUrls().get(replica), accounts.get(m).token()));
+                if (o.openRate() > 0) {
+                    LockSupport.parkNanos(t0 + (long) (sockets.size() * 1e9 / o.openRate()) - System.nanoTime());
+                }
+                String local = o.bind().isEmpty() ? null : o.bind().get(sockets.size() % o.bind().size());
+                pending.add(socket.connect(readers, o.wsUrls().get(replica), accounts.get(m).token(), local)
+                        .exceptionally(e -> {
+                            // Counted and reported (a socket that never opened is an error of the run, not its end).
+                            if (connectErrors.incrementAndGet() <= 5) {
+                                System.err.println("connect failed: " + e);
+                            }
+                            return null;
+                        }));
                 // Bounded bursts, so the server's accept queue never overflows.
                 if (pending.size() % 200 == 0) {
                     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -287,7 +393,8 @@ public final class DeliveryBench {
             }
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        log("%d sockets open in %.1f s", sockets.size(), secondsSince(t0));
+        log("%d sockets open in %.1f s (%d failed to open), from %s", sockets.size() - connectErrors.get(), secondsSince(t0),
+                connectErrors.get(), o.bind().isEmpty() ? "the default address" : String.join(",", o.bind()));
         return sockets;
     }
 
@@ -312,7 +419,8 @@ public final class DeliveryBench {
         long open = sockets.stream().filter(BenchSocket::isOpen).count();
         log("still open after %d s: %d of %d", o.duration(), open, sockets.size());
         try (PrintStream out = new PrintStream(Files.newOutputStream(o.out().resolve("report.txt")))) {
-            out.printf("mode=idle sockets=%d stillOpen=%d heldSeconds=%d date=%s%n", sockets.size(), open, o.duration(), Instant.now());
+            out.printf("mode=idle sockets=%d stillOpen=%d connectErrors=%d heldSeconds=%d bind=%s date=%s%n", sockets.size(), open,
+                    connectErrors.get(), o.duration(), String.join(",", o.bind()), Instant.now());
         }
         for (BenchSocket s : sockets) {
             s.close();
@@ -326,8 +434,9 @@ public final class DeliveryBench {
         long expected = sentInWindow.get() * (o.members() - 1L);
         long deliveredOfWindow = deliveredInWindow.get();
         StringBuilder r = new StringBuilder();
-        r.append(String.format("mode=%s sendVia=%s rooms=%d members=%d rate=%.2f/s/member senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
-                o.mode(), o.sendVia(), o.rooms(), o.members(), o.rate(), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
+        r.append(String.format("mode=%s sendVia=%s rooms=%d members=%d rate=%s senders=%d sockets=%d replicas=%d warmup=%ds duration=%ds date=%s%n",
+                o.mode(), o.sendVia(), o.rooms(), o.members(),
+                o.roomRate() > 0 ? String.format("%.2f/s/room", o.roomRate()) : String.format("%.2f/s/member", o.rate()), o.senders(), sockets, o.wsUrls().size(), o.warmup(), o.duration(), Instant.now()));
         r.append(String.format("sends: %d (%.1f/s), errors %d; send acknowledged (HTTP 2xx or ws ack) latency ms p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f%n",
                 sentCount, sentCount / (double) o.duration(), sendErrors.get(), ms(send, 50), ms(send, 90), ms(send, 99), ms(send, 99.9), send.getMaxValue() / 1e6));
         if (o.mode().equals("deliver")) {
@@ -340,6 +449,12 @@ public final class DeliveryBench {
                 r.append(line("send->deliver cross replica", cross));
             }
         }
+        if (connectErrors.get() > 0 || closed(memberSockets) > 0) {
+            r.append(String.format("sockets that failed to open: %d; closed (by the server or a failure) by the end: %d of %d%n",
+                    connectErrors.get(), closed(memberSockets), memberSockets.size()));
+        }
+        r.append(costReport);
+        r.append(joinReport);
         System.out.print(r);
         Files.writeString(o.out().resolve("report.txt"), r.toString());
         Histogram plotted = o.mode().equals("deliver") ? all : send;
@@ -354,7 +469,8 @@ public final class DeliveryBench {
 
     private String describe() {
         return o.mode().equals("deliver")
-                ? String.format("%d rooms x %d members, %.1f msg/s each, %d replica(s)", o.rooms(), o.members(), o.rate(), o.wsUrls().size())
+                ? String.format("%d rooms x %d members, %.1f msg/s %s, %d replica(s)", o.rooms(), o.members(),
+                        o.roomRate() > 0 ? o.roomRate() : o.rate(), o.roomRate() > 0 ? "per room" : "each", o.wsUrls().size())
                 : String.format("%d closed-loop senders", o.senders());
     }
 

@@ -24,9 +24,22 @@ import java.util.Map;
  * @param out       folder for the report, histogram and plots
  * @param sendVia   {@code http} (POST /api/v1/chats/{id}/messages, a JWT verified per request) or
  *                  {@code ws} (a send frame on the member's own socket, acknowledged after the commit)
+ * @param roomRate  when above 0, messages per second per room in all ({@code roomRate=2}: a big room's
+ *                  members take turns), instead of {@code rate} per member
+ * @param joinConcurrency concurrent joins into one room while rooms fill (their latency is reported
+ *                  per tenth of the room, from the first joins to the last)
+ * @param pg        a JDBC URL of the server's PostgreSQL ({@code jdbc:postgresql://127.0.0.1:PORT/courier});
+ *                  when given, rows inserted, updated and deleted in schema {@code pgSchema} are counted
+ *                  per join and per message ({@code pg_stat_user_tables} deltas)
+ * @param pgSchema  the schema counted ({@code messenger})
+ * @param cpuPid    the server's pid: its CPU time over the measured window, per delivery (Linux /proc)
+ * @param bind      local addresses the client's sockets are bound to in turn ({@code 127.0.0.2,127.0.0.3}),
+ *                  so many sockets are not limited by one source address's ephemeral ports
+ * @param openRate  sockets opened per second at most (0: as fast as the server upgrades them, 200 at a time)
  */
 record Options(String mode, String url, String authUrl, List<String> wsUrls, int rooms, int members, double rate, int senders,
-               int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency, String sendVia) {
+               int socketsPerUser, int warmup, int duration, Path out, Path accounts, int setupConcurrency, String sendVia,
+               double roomRate, int joinConcurrency, String pg, String pgSchema, long cpuPid, List<String> bind, double openRate) {
 
     static Options parse(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -53,6 +66,14 @@ record Options(String mode, String url, String authUrl, List<String> wsUrls, int
                 out,
                 Path.of(a.getOrDefault("accounts", "target/bench/accounts.csv")),
                 Integer.parseInt(a.getOrDefault("setupConcurrency", "4")),
-                a.getOrDefault("sendVia", "http"));
+                a.getOrDefault("sendVia", "http"),
+                Double.parseDouble(a.getOrDefault("roomRate", "0")),
+                Integer.parseInt(a.getOrDefault("joinConcurrency", "1")),
+                a.getOrDefault("pg", ""),
+                a.getOrDefault("pgSchema", "messenger"),
+                Long.parseLong(a.getOrDefault("cpuPid", "0")),
+                a.getOrDefault("bind", "").isBlank() ? List.of()
+                        : Arrays.stream(a.get("bind").split(",")).map(String::strip).toList(),
+                Double.parseDouble(a.getOrDefault("openRate", "0")));
     }
 }
