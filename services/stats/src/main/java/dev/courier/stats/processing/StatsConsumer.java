@@ -73,6 +73,8 @@ public final class StatsConsumer implements AutoCloseable {
     private volatile Instant lastPoll;
     private volatile Instant lastProgress;
     private volatile Throwable failure;
+    /** When the consumer began failing without making progress since (null: it is not failing). */
+    private volatile Instant failingSince;
     private volatile boolean stopped;
 
     /**
@@ -150,6 +152,11 @@ public final class StatsConsumer implements AutoCloseable {
         if (Duration.between(lastPoll, now).compareTo(limit) > 0) {
             return true;
         }
+        // Restarted by its supervisor but failing again on the same records: alive, and going nowhere.
+        Instant failing = failingSince;
+        if (failing != null && Duration.between(failing, now).compareTo(limit) > 0) {
+            return true;
+        }
         return lag.get() > 0 && Duration.between(lastProgress, now).compareTo(limit) > 0;
     }
 
@@ -215,6 +222,9 @@ public final class StatsConsumer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // Including errors of libraries: pgjdbc throws an AssertionError when PostgreSQL cuts a batch's connection.
             failure = e;
+            if (failingSince == null) {
+                failingSince = clock.instant();
+            }
             LOG.log(Level.ERROR, "Stats consumer " + group + " failed", e);
         }
     }
@@ -293,6 +303,7 @@ public final class StatsConsumer implements AutoCloseable {
         });
         hooks.committed(outcome.batch());
         lastProgress = clock.instant();
+        failingSince = null;
         metrics.batch(outcome.counted().size(), outcome.duplicates(), outcome.skipped(), outcome.ignored());
 
         List<Future<?>> sends = new ArrayList<>();
@@ -352,6 +363,7 @@ public final class StatsConsumer implements AutoCloseable {
             lag.set(total);
             if (total == 0) {
                 lastProgress = clock.instant();
+                failingSince = null;
             }
         }
     }
