@@ -44,8 +44,8 @@ class DevStackTest {
     }
 
     @Test
-    void theWebAppIsReadyOnItsOwnPortWithNothingToCheck() {
-        Http.Response ready = Http.port(stack.port("web")).get("/health/ready");
+    void theWebAppIsReadyOnItsManagementPortWithNothingToCheck() {
+        Http.Response ready = Http.port(stack.managementPort("web")).get("/health/ready");
         assertThat(ready.body(), ready.status(), is(200));
         assertThat(ready.json().get("status").asText(), is("UP"));
     }
