@@ -167,6 +167,19 @@ export function Conversation({ chatId, to }) {
     };
   }, [chatId]);
 
+  // A history load that failed while offline (a first message's chat opened before the socket was
+  // back) is tried again once the connection is.
+  const connection = s.state.connection;
+  const wasOnline = useRef(connection === 'online');
+  useEffect(() => {
+    const back = connection === 'online' && !wasOnline.current;
+    wasOnline.current = connection === 'online';
+    if (back && chatId && !s.state.history.get(chatId)?.loaded) {
+      setError('');
+      s.loadHistory(chatId).catch((e) => setError(e.message));
+    }
+  }, [connection]);
+
   useEffect(() => {
     if (chatId && h?.loaded) {
       s.markRead(chatId);
