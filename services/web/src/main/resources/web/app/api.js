@@ -104,6 +104,7 @@ export const sessions = () => api('GET', '/api/v1/auth/sessions');
 export const revokeSession = (id) => api('DELETE', `/api/v1/auth/sessions/${encodeURIComponent(id)}`);
 export const changePassword = (currentPassword, newPassword) => api('POST', '/api/v1/auth/password/change', { currentPassword, newPassword });
 export const forgotPassword = (email) => api('POST', '/api/v1/auth/password/forgot', { email });
+export const verifyEmail = (token) => api('POST', '/api/v1/auth/email/verify', { token });
 export const resetPassword = (token, newPassword) => api('POST', '/api/v1/auth/password/reset', { token, newPassword });
 
 export const me = () => api('GET', '/api/v1/users/me');

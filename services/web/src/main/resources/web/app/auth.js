@@ -1,5 +1,5 @@
 // Signing up, logging in, and the password reset (request, and the form the email's link opens).
-import { html, useState } from './lib.js';
+import { html, useState, useEffect } from './lib.js';
 import * as api from './api.js';
 import { Form, Field } from './ui.js';
 
@@ -37,6 +37,24 @@ export function AuthScreen({ onLoggedIn }) {
         }}>
       <${Field} label="Email" name="email" type="email" autocomplete="email" required />
     </${Form}>`}
+  </main>`;
+}
+
+/** The email verification link (/app/#verify=…): confirms the address, then goes on to the app. */
+export function VerifyScreen({ token, onDone }) {
+  const [result, setResult] = useState(null);
+  useEffect(() => {
+    api.verifyEmail(token).then(() => setResult({ ok: true }), (e) => setResult({ ok: false, message: e.message }));
+  }, [token]);
+  return html`<main class="auth">
+    <h1>Courier</h1>
+    <h2>Confirm your email address</h2>
+    ${result === null
+      ? html`<p role="status">Confirming…</p>`
+      : result.ok
+        ? html`<p role="status">Your email address is confirmed.</p>`
+        : html`<p class="error" role="alert">${result.message}</p>`}
+    <button type="button" onClick=${onDone}>Continue</button>
   </main>`;
 }
 

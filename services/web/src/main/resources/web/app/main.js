@@ -3,7 +3,7 @@ import { html, render, useState, useEffect } from './lib.js';
 import * as api from './api.js';
 import * as s from './state.js';
 import * as push from './push.js';
-import { AuthScreen, ResetScreen } from './auth.js';
+import { AuthScreen, ResetScreen, VerifyScreen } from './auth.js';
 import { ChatList, Conversation, NewChat, Rooms } from './chats.js';
 import { RoomPanel } from './room.js';
 import { Settings } from './settings.js';
@@ -22,6 +22,11 @@ function route() {
   }
   m = p.match(/^\/app\/(new|rooms|settings)\/?$/);
   return { view: m ? m[1] : 'home' };
+}
+
+function verifyToken() {
+  const m = location.hash.match(/^#verify=([^&]+)/);
+  return m ? decodeURIComponent(m[1]) : null;
 }
 
 function resetToken() {
@@ -139,6 +144,10 @@ function App() {
     navigate('/app/', true);
   };
 
+  const verify = verifyToken();
+  if (verify) {
+    return html`<${VerifyScreen} token=${verify} onDone=${() => navigate('/app/', true)} />`;
+  }
   const token = resetToken();
   if (token) {
     return html`<${ResetScreen} token=${token} onDone=${() => {
