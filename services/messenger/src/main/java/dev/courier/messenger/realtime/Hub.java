@@ -477,6 +477,8 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    private volatile boolean refreshing;
+
     private void sweep() {
         long tick = Math.max(10, Math.min(settings.sweepMillis(), settings.heartbeatMillis()));
         long lastSweep = System.currentTimeMillis();
@@ -508,12 +510,19 @@ public final class Hub implements AutoCloseable {
             for (Connection c : pending) {
                 tick(c, now);
             }
-            if (now - lastPresence >= settings.heartbeatMillis()) {
+            if (now - lastPresence >= settings.heartbeatMillis() && !refreshing) {
                 lastPresence = now;
-                // Once per user, however many sockets it has here.
-                for (Long u : byUser.keySet()) {
-                    presence.refresh(u);
-                }
+                // Once per user, however many sockets it has here, and off the sweeper: a slow
+                // Redis must not hold back the pings and idle checks of every socket.
+                refreshing = true;
+                List<Long> users = List.copyOf(byUser.keySet());
+                Thread.ofVirtual().name("messenger-presence-heartbeat").start(() -> {
+                    try {
+                        presence.refreshAll(users);
+                    } finally {
+                        refreshing = false;
+                    }
+                });
             }
         }
     }

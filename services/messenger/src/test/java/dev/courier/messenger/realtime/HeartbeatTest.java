@@ -97,6 +97,28 @@ class HeartbeatTest {
     }
 
     @Test
+    void theHeartbeatCountsAnOnlineUserAgainWhenRedisLostThePresenceKey() throws Exception {
+        TestUser bob = Cluster.user();
+        Client client = new Client();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create(node.ws() + "?token=" + bob.token()), client).join();
+        try (var redis = new redis.clients.jedis.JedisPooled(URI.create(Cluster.infra().redisUrl()))) {
+            client.await("ready");
+            // As after a Redis restart: the key is gone while the socket is still open, so the
+            // notifier would take Bob for offline.
+            redis.del(Presence.key(bob.id()));
+            long end = System.currentTimeMillis() + 5000;
+            while (!redis.exists(Presence.key(bob.id())) && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(redis.exists(Presence.key(bob.id())), is(true));
+            assertThat(redis.ttl(Presence.key(bob.id())), greaterThanOrEqualTo(1L));
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
     void aSocketThatNeverAuthenticatesIsClosedWhenTheAuthTimeoutPasses() throws Exception {
         Cluster.Node strict = Cluster.startMessenger(Map.of("courier.messenger.ws.authtimeoutmillis", "500",
                 "courier.messenger.ws.sweepmillis", "100"));
