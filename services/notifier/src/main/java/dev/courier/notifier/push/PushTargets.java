@@ -1,5 +1,6 @@
 package dev.courier.notifier.push;
 
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.spi.DnsResolver;
 
 /**
@@ -105,23 +105,16 @@ public final class PushTargets {
 
     /** For the HTTP client: the address to connect to, resolved and checked once per connection. */
     public DnsResolver resolver() {
-        return new DnsResolver() {
-            @Override
-            public boolean useDefaultJavaResolver() {
-                return false;
+        // The addresses keep the name, so TLS sends it as SNI and verifies the certificate against it.
+        return (hostname, lookup) -> {
+            List<InetAddress> checked;
+            try {
+                checked = addresses(hostname);
+            } catch (UnknownHostException e) {
+                throw new UncheckedIOException(e);
             }
-
-            @Override
-            public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
-                List<InetAddress> checked;
-                try {
-                    checked = addresses(hostname);
-                } catch (UnknownHostException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                InetAddress[] preferred = lookup.filter(checked.toArray(InetAddress[]::new));
-                return preferred.length > 0 ? preferred[0] : checked.getFirst();
-            }
+            InetAddress[] preferred = lookup.filter(checked.toArray(InetAddress[]::new));
+            return preferred.length > 0 ? preferred[0] : checked.getFirst();
         };
     }
 
