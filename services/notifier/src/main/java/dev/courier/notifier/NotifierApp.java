@@ -33,11 +33,13 @@ import dev.courier.notifier.email.UnsubscribeTokens;
 import dev.courier.notifier.preferences.PreferenceService;
 import dev.courier.notifier.preferences.PreferenceStore;
 import dev.courier.notifier.push.PushSender;
+import dev.courier.notifier.push.PushTargets;
 import dev.courier.notifier.push.Secrets;
 import dev.courier.notifier.push.Vapid;
 import dev.courier.notifier.push.VapidKeys;
 import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
+import dev.courier.notifier.subscriptions.WriteLimit;
 import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
@@ -62,8 +64,8 @@ public final class NotifierApp implements CourierApp {
     private final EmailBatcher email;
     private final MessageConsumer consumer;
     private final ExecutorService workers;
-    private final boolean allowLoopbackHttp;
-    private final String pushAllowedHosts;
+    private final PushTargets pushTargets;
+    private final Config subscriptionLimits;
     private final Duration emailFlush;
     private final byte[] openapi;
 
@@ -81,12 +83,14 @@ public final class NotifierApp implements CourierApp {
         this.unsubscribeTokens = new UnsubscribeTokens(Base64.getUrlDecoder().decode(notifier.get("unsubscribe.key").asString()
                 .filter(s -> !s.isBlank())
                 .orElseGet(() -> secrets.getOrCreate("unsubscribe", NotifierApp::randomKey))));
-        this.allowLoopbackHttp = notifier.get("push.allowloopbackhttp").asBoolean().orElse(false);
-        this.pushAllowedHosts = notifier.get("push.allowedhosts").asString().orElse("");
+        this.subscriptionLimits = notifier.get("subscriptions");
+        this.pushTargets = new PushTargets(notifier.get("push.allowedhosts").asString().orElse(""),
+                notifier.get("push.ports").asString().orElse("443"),
+                notifier.get("push.allowloopbackhttp").asBoolean().orElse(false));
         this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
         DeliveryLog log = new DeliveryLog(backing.db());
         this.workers = Executors.newVirtualThreadPerTaskExecutor();
-        PushDelivery push = new PushDelivery(new PushSender(vapid, clock), subscriptions, log, producer,
+        PushDelivery push = new PushDelivery(new PushSender(vapid, pushTargets, clock), subscriptions, log, producer,
                 new PushDelivery.Policy(notifier.get("push.attempts").asInt().orElse(5),
                         Duration.ofMillis(notifier.get("push.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("push.maxdelayseconds").asLong().orElse(300L)),
@@ -128,8 +132,10 @@ public final class NotifierApp implements CourierApp {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, allowLoopbackHttp,
-                new dev.courier.notifier.subscriptions.PushTargets(pushAllowedHosts)));
+        routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, pushTargets,
+                subscriptionLimits.get("peruser").asInt().orElse(20),
+                new WriteLimit(backing.redis(), "subscriptions", subscriptionLimits.get("writes").asInt().orElse(30),
+                        Duration.ofSeconds(subscriptionLimits.get("windowseconds").asInt().orElse(600)))));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
     }

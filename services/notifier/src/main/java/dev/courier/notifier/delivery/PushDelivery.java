@@ -92,20 +92,20 @@ public final class PushDelivery {
         try {
             origin = Vapid.origin(URI.create(s.endpoint()));
         } catch (RuntimeException e) {
-            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString());
+            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString(), false);
         }
         Semaphore permits = origins.computeIfAbsent(origin, o -> new Semaphore(perOrigin));
         try {
             permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PushSender.Result(0, java.util.Optional.empty(), 0, "interrupted");
+            return new PushSender.Result(0, java.util.Optional.empty(), 0, "interrupted", false);
         }
         try {
             return sender.send(s.endpoint(), s.p256dh(), s.auth(), payload, policy.ttlSeconds(), urgency, topic);
         } catch (RuntimeException e) {
             // E.g. a host the HTTP client refuses (a trailing dot): no retry can fix it.
-            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString());
+            return new PushSender.Result(-1, java.util.Optional.empty(), 0, e.toString(), false);
         } finally {
             permits.release();
         }
@@ -114,6 +114,13 @@ public final class PushDelivery {
     private CompletableFuture<Boolean> attempt(MessageEvent event, long userId, Subscription s, byte[] payload, String urgency,
                                                String topic, int attempt) {
         PushSender.Result r = send(s, payload, urgency, topic);
+        if (r.refused()) {
+            // Checked when it was subscribed, but not a push service now (its name points elsewhere,
+            // or the operator's allow-list changed): nothing was sent, and no retry will change it.
+            record(event, userId, s, attempt, null, "refused", r.latencyMillis());
+            deadLetter(event, userId, DeliveryLog.PUSH, s.id(), origin(s), attempt, 0, "refused: " + r.error());
+            return CompletableFuture.completedFuture(false);
+        }
         if (r.status() < 0) {
             record(event, userId, s, attempt, null, "rejected", r.latencyMillis());
             deadLetter(event, userId, DeliveryLog.PUSH, s.id(), origin(s), attempt, 0, "cannot send: " + r.error());

@@ -1,5 +1,7 @@
 package dev.courier.notifier.email;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 import io.helidon.http.HeaderNames;
@@ -35,7 +37,10 @@ public final class UnsubscribeService implements HttpService {
     private void confirm(ServerRequest req, ServerResponse res) {
         String token = req.query().first("token").orElse("");
         user(token);
-        html(res, "<form method=\"post\" action=\"?token=" + token + "\"><p>Stop email notifications from Courier?</p>"
+        // Only a verified token gets here, but the page never trusts what the URL carried: encoded
+        // for the query (a '+' stays a '+') and escaped for the attribute.
+        html(res, "<form method=\"post\" action=\"?token=" + escape(URLEncoder.encode(token, StandardCharsets.UTF_8))
+                + "\"><p>Stop email notifications from Courier?</p>"
                 + "<button type=\"submit\">Unsubscribe</button></form>");
     }
 
@@ -52,6 +57,22 @@ public final class UnsubscribeService implements HttpService {
             throw ProblemException.badField("token", "The unsubscribe link is invalid.");
         }
         return user.getAsLong();
+    }
+
+    /** HTML-escapes text for an element or a quoted attribute. */
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static void html(ServerResponse res, String body) {

@@ -3,9 +3,7 @@ package dev.courier.notifier.subscriptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -13,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.courier.notifier.push.PushTargets;
 import dev.courier.notifier.push.Vapid;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Params;
@@ -25,26 +24,27 @@ import dev.courier.platform.security.TokenVerifier;
 public final class SubscriptionService implements HttpService {
 
     private static final int MAX_ENDPOINT = 2048;
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
-    private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile("[0-9.]+|\\[.*]");
 
     private final SubscriptionStore store;
     private final TokenVerifier verifier;
     private final Vapid vapid;
-    private final boolean allowLoopbackHttp;
     private final PushTargets targets;
+    private final int maxPerUser;
+    private final WriteLimit writes;
 
     /**
-     * @param allowLoopbackHttp accept {@code http://127.0.0.1} endpoints (local runs and tests); real
-     *                          push services are HTTPS only
-     * @param targets           which hosts and addresses a push may go to
+     * @param targets    which hosts and addresses a push may go to
+     * @param maxPerUser subscriptions one user may have (one per browser profile; more is abuse)
+     * @param writes     subscribes and unsubscribes per user and window
      */
-    public SubscriptionService(SubscriptionStore store, TokenVerifier verifier, Vapid vapid, boolean allowLoopbackHttp, PushTargets targets) {
+    public SubscriptionService(SubscriptionStore store, TokenVerifier verifier, Vapid vapid, PushTargets targets, int maxPerUser,
+                               WriteLimit writes) {
+        this.maxPerUser = maxPerUser;
+        this.writes = writes;
         this.targets = targets;
         this.store = store;
         this.verifier = verifier;
         this.vapid = vapid;
-        this.allowLoopbackHttp = allowLoopbackHttp;
     }
 
     @Override
@@ -74,6 +74,7 @@ public final class SubscriptionService implements HttpService {
 
     private void add(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
+        writes.hit(caller.userId());
         SubscriptionRequest body = Bodies.read(req, SubscriptionRequest.class);
         String endpoint = validEndpoint(body.endpoint());
         if (body.keys() == null) {
@@ -81,12 +82,19 @@ public final class SubscriptionService implements HttpService {
         }
         String p256dh = validP256dh(body.keys().p256dh());
         String auth = validAuth(body.keys().auth());
-        Subscription saved = store.save(caller.userId(), endpoint, p256dh, auth);
+        // Renewing one the user has never counts against the limit; waiting would not lift it, hence 409 and not 429.
+        if (store.countOthers(caller.userId(), endpoint) >= maxPerUser) {
+            throw ProblemException.conflict("endpoint", "At most " + maxPerUser
+                    + " push subscriptions per user: remove one (DELETE /api/v1/push/subscriptions/{id}) first.");
+        }
+        Subscription saved = store.save(caller.userId(), endpoint, p256dh, auth).orElseThrow(() -> ProblemException.conflict("endpoint",
+                "This endpoint is subscribed by another account; only the browser that holds its keys can move it."));
         Bodies.json(res, Status.CREATED_201, saved);
     }
 
     private void remove(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
+        writes.hit(caller.userId());
         long id = Params.positiveId("id", req.path().pathParameters().get("id"));
         if (!store.deleteOwn(caller.userId(), id)) {
             // Someone else's subscription looks exactly like a missing one.
@@ -108,26 +116,10 @@ public final class SubscriptionService implements HttpService {
         } catch (URISyntaxException e) {
             throw ProblemException.badField("endpoint", "'endpoint' is not a valid URL.");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw ProblemException.badField("endpoint", "'endpoint' must be an absolute URL with a host and no credentials.");
-        }
-        boolean loopbackHttp = allowLoopbackHttp && scheme.equals("http") && LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT));
-        if (!scheme.equals("https") && !loopbackHttp) {
-            throw ProblemException.badField("endpoint", "'endpoint' must be an https URL.");
-        }
-        // Push services are named hosts; an IP literal or localhost would let a caller make the
-        // notifier POST into the internal network.
-        if (!loopbackHttp && (IP_LITERAL.matcher(uri.getHost()).matches() || uri.getHost().contains(":")
-                || LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT)))) {
-            throw ProblemException.badField("endpoint", "'endpoint' must name a push service host, not an address.");
-        }
-        // A host name can point anywhere: resolve it and refuse what is not on the public internet.
-        if (!loopbackHttp) {
-            targets.check(uri).refusal().ifPresent(why -> {
-                throw ProblemException.badField("endpoint", why);
-            });
-        }
+        // Checked again at every send (see PushSender): a name may point elsewhere by then.
+        targets.check(uri).ifPresent(why -> {
+            throw ProblemException.badField("endpoint", why);
+        });
         return endpoint;
     }
 

@@ -4,19 +4,27 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.courier.platform.db.Database;
 
 /** The {@code subscription} table. */
 public final class SubscriptionStore {
 
-    // An endpoint belongs to one browser profile: re-subscribing it (even as another user after a
-    // log-out and log-in) moves it, so a shared computer never notifies the previous user.
+    // An endpoint belongs to one browser profile: its owner may renew its keys, and the same browser
+    // re-subscribing as another user (log-out and log-in on a shared computer) presents the same
+    // keys and moves it, so the previous user is not notified there any more. Anyone else posting
+    // that endpoint changes nothing (no row comes back).
     private static final String UPSERT = """
             INSERT INTO subscription (user_id, endpoint, p256dh, auth) VALUES (?, ?, ?, ?)
             ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh,
                 auth = excluded.auth, created_at = now()
+            WHERE subscription.user_id = excluded.user_id
+                OR (subscription.p256dh = excluded.p256dh AND subscription.auth = excluded.auth)
             RETURNING id, user_id, endpoint, p256dh, auth, created_at
+            """;
+    private static final String COUNT_OTHERS = """
+            SELECT count(*) FROM subscription WHERE user_id = ? AND endpoint <> ?
             """;
     private static final String SELECT_BY_USER = """
             SELECT id, user_id, endpoint, p256dh, auth, created_at FROM subscription WHERE user_id = ? ORDER BY id
@@ -34,7 +42,8 @@ public final class SubscriptionStore {
         this.db = db;
     }
 
-    public Subscription save(long userId, String endpoint, String p256dh, String auth) {
+    /** Stores or renews a subscription; empty when the endpoint is another user's under other keys (nothing changed). */
+    public Optional<Subscription> save(long userId, String endpoint, String p256dh, String auth) {
         return db.withConnection(c -> {
             try (var ps = c.prepareStatement(UPSERT)) {
                 ps.setLong(1, userId);
@@ -42,8 +51,21 @@ public final class SubscriptionStore {
                 ps.setString(3, p256dh);
                 ps.setString(4, auth);
                 try (var rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** How many subscriptions the user has besides {@code endpoint}. */
+    public int countOthers(long userId, String endpoint) {
+        return db.withConnection(c -> {
+            try (var ps = c.prepareStatement(COUNT_OTHERS)) {
+                ps.setLong(1, userId);
+                ps.setString(2, endpoint);
+                try (var rs = ps.executeQuery()) {
                     rs.next();
-                    return map(rs);
+                    return rs.getInt(1);
                 }
             }
         });

@@ -1,6 +1,8 @@
 package dev.courier.notifier.subscriptions;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import dev.courier.notifier.testing.TestAuth.TestUser;
 import dev.courier.platform.testing.Http;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -103,6 +106,76 @@ class SubscriptionApiTest {
         assertBad(u, body("https://push.example.net:22/push/x", good.p256dh(), good.auth()), "endpoint");
         assertBad(u, body("https://push.example.net./push/x", good.p256dh(), good.auth()), "endpoint");
         assertThat(count(u), is(0));
+    }
+
+    @Test
+    void anotherUsersEndpointIsRefusedUnlessTheSameBrowserPresentsItsKeys() {
+        TestUser alice = n.auth.user("Alice");
+        TestUser eve = n.auth.user("Eve");
+        Subscriber browser = Subscriber.at(n.push.endpoint("shared"));
+        assertThat(subscribe(alice, browser.json()).status(), is(201));
+
+        // The endpoint is in Alice's subscription; Eve knowing it does not give her the keys.
+        Subscriber forged = Subscriber.at(browser.endpoint());
+        Http.Response r = subscribe(eve, forged.json());
+        assertThat(r.body(), r.status(), is(409));
+        assertThat(r.header("Content-Type"), startsWith("application/problem+json"));
+        assertThat(r.json().get("field").asText(), is("endpoint"));
+        assertThat(count(alice), is(1));
+        assertThat(count(eve), is(0));
+
+        // Alice logs out, Eve logs in on that browser: it re-subscribes with the same keys and moves.
+        Http.Response moved = subscribe(eve, browser.json());
+        assertThat(moved.body(), moved.status(), is(201));
+        assertThat(count(alice), is(0));
+        assertThat(count(eve), is(1));
+    }
+
+    @Test
+    void aUserHasAtMostTheConfiguredNumberOfSubscriptions() {
+        TestUser u = n.auth.user("Collector");
+        List<Subscriber> mine = new ArrayList<>();
+        for (int i = 0; i < Notifier.SUBSCRIPTIONS_PER_USER; i++) {
+            Subscriber s = Subscriber.at(n.push.endpoint("many" + i));
+            assertThat(subscribe(u, s.json()).status(), is(201));
+            mine.add(s);
+        }
+        Http.Response r = subscribe(u, Subscriber.at(n.push.endpoint("one-more")).json());
+        assertThat(r.body(), r.status(), is(409));
+        assertThat(r.header("Content-Type"), startsWith("application/problem+json"));
+        assertThat(r.json().get("field").asText(), is("endpoint"));
+        assertThat(r.json().get("detail").asText(), containsString(Integer.toString(Notifier.SUBSCRIPTIONS_PER_USER)));
+        assertThat(count(u), is(Notifier.SUBSCRIPTIONS_PER_USER));
+        // Renewing one of them is not one more.
+        assertThat(subscribe(u, mine.getFirst().json()).status(), is(201));
+        assertThat(count(u), is(Notifier.SUBSCRIPTIONS_PER_USER));
+    }
+
+    @Test
+    void subscriptionWritesBeyondTheRateAre429WithRetryAfterAndChangeNothing() {
+        TestUser u = n.auth.user("Hammer");
+        Subscriber s = Subscriber.at(n.push.endpoint("hammer"));
+        long id = 0;
+        // Subscribe and unsubscribe in turn, then renew: every write of the window spent, one subscription left.
+        for (int i = 0; i < Notifier.SUBSCRIPTION_WRITES; i++) {
+            if (i % 2 == 0 || i == Notifier.SUBSCRIPTION_WRITES - 1) {
+                Http.Response created = subscribe(u, s.json());
+                assertThat(created.body(), created.status(), is(201));
+                id = created.json().get("id").asLong();
+            } else {
+                assertThat(http.method("DELETE", "/api/v1/push/subscriptions/" + id, null, u.auth()).status(), is(204));
+            }
+        }
+        assertThat(count(u), is(1));
+        Http.Response r = subscribe(u, Subscriber.at(n.push.endpoint("hammer-more")).json());
+        assertThat(r.body(), r.status(), is(429));
+        assertThat(r.header("Content-Type"), startsWith("application/problem+json"));
+        long retryAfter = Long.parseLong(r.header("Retry-After"));
+        assertThat(r.header("Retry-After"), retryAfter > 0 && retryAfter <= Notifier.WRITE_WINDOW.toSeconds(), is(true));
+        assertThat(http.method("DELETE", "/api/v1/push/subscriptions/" + id, null, u.auth()).status(), is(429));
+        assertThat(count(u), is(1));
+        // Someone else is not slowed down by it.
+        assertThat(subscribe(n.auth.user("Bystander"), Subscriber.at(n.push.endpoint("bystander")).json()).status(), is(201));
     }
 
     private void assertBad(TestUser u, Object body, String field) {

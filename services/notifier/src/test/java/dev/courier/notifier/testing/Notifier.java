@@ -40,6 +40,10 @@ public final class Notifier {
     /** The email window the tests run with: long enough to batch, short enough to wait out. */
     public static final Duration EMAIL_WINDOW = Duration.ofSeconds(6);
     public static final int PUSH_ATTEMPTS = 3;
+    /** Push subscriptions per user, and subscription writes per user in {@link #WRITE_WINDOW}. */
+    public static final int SUBSCRIPTIONS_PER_USER = 5;
+    public static final int SUBSCRIPTION_WRITES = 20;
+    public static final Duration WRITE_WINDOW = Duration.ofSeconds(120);
     /**
      * Message events in the contract's exact format, on a topic of the notifier's tests: the shared
      * Kafka also carries every other engineer's test traffic on courier.messages.v1, which would
@@ -75,6 +79,9 @@ public final class Notifier {
         c.put("courier.notifier.push.attempts", Integer.toString(PUSH_ATTEMPTS));
         c.put("courier.notifier.push.backoffmillis", "200");
         c.put("courier.notifier.push.maxdelayseconds", "3");
+        c.put("courier.notifier.subscriptions.peruser", Integer.toString(SUBSCRIPTIONS_PER_USER));
+        c.put("courier.notifier.subscriptions.writes", Integer.toString(SUBSCRIPTION_WRITES));
+        c.put("courier.notifier.subscriptions.windowseconds", Long.toString(WRITE_WINDOW.toSeconds()));
         c.put("courier.notifier.email.windowseconds", Long.toString(EMAIL_WINDOW.toSeconds()));
         c.put("courier.notifier.email.flushmillis", "500");
         c.put("courier.notifier.kafka.group", "courier-notifier-test-" + UUID.randomUUID());
