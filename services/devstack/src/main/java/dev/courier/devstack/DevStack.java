@@ -65,7 +65,9 @@ public final class DevStack implements AutoCloseable {
             messengerConfig.putIfAbsent("courier.auth.directorycredential", authConfig.get("courier.auth.grpc.clients.messenger.credential"));
             Map<String, String> notifierConfig = new HashMap<>(common);
             notifierConfig.putIfAbsent("courier.auth.directorycredential", authConfig.get("courier.auth.grpc.clients.notifier.credential"));
-            stack.startService("messenger", MessengerApp.class, MessengerApp::create, messengerConfig, next(servicePort, 1));
+            int messenger = stack.startService("messenger", MessengerApp.class, MessengerApp::create, messengerConfig, next(servicePort, 1));
+            // The notifier asks messenger, as the caller, whether a chat to mute is the caller's.
+            notifierConfig.putIfAbsent("courier.messenger.url", "http://127.0.0.1:" + messenger);
             stack.startService("stats", StatsApp.class, StatsApp::create, common, next(servicePort, 2));
             stack.startService("notifier", NotifierApp.class, NotifierApp::create, notifierConfig, next(servicePort, 3));
             stack.startService("web", WebApp.class, WebApp::create, common, next(servicePort, 4));

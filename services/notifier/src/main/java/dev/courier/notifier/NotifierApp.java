@@ -30,6 +30,7 @@ import dev.courier.notifier.email.EmailBatcher;
 import dev.courier.notifier.email.Mailer;
 import dev.courier.notifier.email.UnsubscribeService;
 import dev.courier.notifier.email.UnsubscribeTokens;
+import dev.courier.notifier.preferences.ChatMembership;
 import dev.courier.notifier.preferences.PreferenceService;
 import dev.courier.notifier.preferences.PreferenceStore;
 import dev.courier.notifier.push.PushSender;
@@ -67,6 +68,7 @@ public final class NotifierApp implements CourierApp {
     private final PushTargets pushTargets;
     private final Config subscriptionLimits;
     private final Duration emailFlush;
+    private final ChatMembership membership;
     private final byte[] openapi;
 
     private NotifierApp(Config config, Backing backing) {
@@ -112,6 +114,7 @@ public final class NotifierApp implements CourierApp {
                 new MessageConsumer.Retry(notifier.get("dispatch.attempts").asInt().orElse(8),
                         Duration.ofMillis(notifier.get("dispatch.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("dispatch.maxdelayseconds").asLong().orElse(30L))));
+        this.membership = ChatMembership.fromConfig(config);
         this.openapi = Documents.load(NotifierApp.class, "/openapi/notifier.yaml");
     }
 
@@ -137,7 +140,7 @@ public final class NotifierApp implements CourierApp {
                 new WriteLimit(backing.redis(), "subscriptions", subscriptionLimits.get("writes").asInt().orElse(30),
                         Duration.ofSeconds(subscriptionLimits.get("windowseconds").asInt().orElse(600)))));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
-        routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC()));
+        routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC(), membership));
     }
 
     @Override

@@ -29,11 +29,13 @@ public final class PreferenceService implements HttpService {
     private final PreferenceStore store;
     private final TokenVerifier verifier;
     private final Clock clock;
+    private final ChatMembership membership;
 
-    public PreferenceService(PreferenceStore store, TokenVerifier verifier, Clock clock) {
+    public PreferenceService(PreferenceStore store, TokenVerifier verifier, Clock clock, ChatMembership membership) {
         this.store = store;
         this.verifier = verifier;
         this.clock = clock;
+        this.membership = membership;
     }
 
     @Override
@@ -90,6 +92,8 @@ public final class PreferenceService implements HttpService {
         if (body.until().isAfter(now.plus(MAX_MUTE))) {
             throw ProblemException.badField("until", "'until' must be within " + MAX_MUTE.toDays() + " days.");
         }
+        // Only a chat of one's own: checked last, after the cheap checks, as the caller.
+        membership.requireMember(TokenVerifier.token(req).orElseThrow(), chatId);
         store.mute(caller.userId(), chatId, body.until());
         Bodies.json(res, new Mute(chatId, body.until()));
     }

@@ -75,6 +75,9 @@ public final class Notifier {
         c.put("courier.auth.grpc", auth.grpc());
         c.put("courier.auth.directorycredential", TestAuth.DIRECTORY_CREDENTIAL);
         c.put("courier.notifier.publicurl", "http://courier.test");
+        // No messenger runs beside this notifier: mutes of chats are not checked against memberships
+        // here (devstack's MuteMembershipTest checks them with every service running).
+        c.put("courier.messenger.url", "");
         c.put("courier.notifier.push.allowloopbackhttp", "true");
         c.put("courier.notifier.push.attempts", Integer.toString(PUSH_ATTEMPTS));
         c.put("courier.notifier.push.backoffmillis", "200");
