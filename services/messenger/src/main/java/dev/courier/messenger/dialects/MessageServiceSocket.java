@@ -119,14 +119,18 @@ final class MessageServiceSocket implements Dialect {
             throw new ProblemException(Problem.field(404, "chat_id", "No such chat."));
         }
         chat = next;
-        socket.send(Json.writeString(Map.of("type", "registered", "data", Map.of("chat_id", next, "user_id", caller.userId()))));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("chat_id", next);
+        data.put("user_id", caller.userId());
+        socket.send(frame("registered", data));
     }
 
     /** The seed's client sends its user's id; Courier's sender is the token's user, and another id is refused. */
     private static void sender(Caller caller, JsonNode data) {
         JsonNode s = data.get("sender_id");
         if (s != null && !s.isNull() && (!s.isIntegralNumber() || s.asLong() != caller.userId())) {
-            throw ProblemException.forbidden("'sender_id' must be your own user id (" + caller.userId() + ").");
+            throw new ProblemException(new Problem("about:blank", "Forbidden", 403,
+                    "'sender_id' must be your own user id (" + caller.userId() + ").", "data.sender_id", null));
         }
         JsonNode kind = data.get("message_type");
         if (kind != null && !kind.isNull() && !"text".equals(kind.asText(null))) {

@@ -160,7 +160,9 @@ class MessageServiceSocketTest {
         }
         try (WsTestClient a = registered(alice, chat)) {
             a.sendText(message("msg_" + UUID.randomUUID(), bob.id()));
-            assertThat(a.awaitType("error").get("data").get("status").asInt(), is(403));
+            JsonNode notSender = a.awaitType("error").get("data");
+            assertThat(notSender.get("status").asInt(), is(403));
+            assertThat(notSender.get("field").asText(), is("data.sender_id"));
             a.sendText(message("msg_" + UUID.randomUUID(), alice.id()).replace("\"text\"", "\"image\""));
             assertThat(a.awaitType("error").get("data").get("field").asText(), is("data.message_type"));
             a.sendText(message("msg_" + UUID.randomUUID(), alice.id()).replace("\"ciphertext\": \"encrypted_content\",", ""));
