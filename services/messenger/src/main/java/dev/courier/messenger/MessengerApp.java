@@ -13,6 +13,7 @@ import dev.courier.messenger.conversations.ConversationStore;
 import dev.courier.messenger.conversations.Rooms;
 import dev.courier.messenger.conversations.RoomsHttp;
 import dev.courier.messenger.dialects.ChatServerHttp;
+import dev.courier.messenger.dialects.SeedSockets;
 import dev.courier.messenger.dialects.MessagesGrpc;
 import dev.courier.messenger.dialects.UsersMessagesHttp;
 import dev.courier.messenger.docs.ApiDocs;
@@ -103,7 +104,8 @@ public final class MessengerApp implements CourierApp {
         Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
                 outbox, stream, users, afterCommit);
         this.syncHttp = new SyncHttp(stream, verifier);
-        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)));
+        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)),
+                new SeedSockets(messaging));
         Rooms rooms = new Rooms(backing.db(), conversations, stream, users, afterCommit);
         this.roomsHttp = new RoomsHttp(rooms, verifier);
         this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);

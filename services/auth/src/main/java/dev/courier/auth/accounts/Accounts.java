@@ -1,5 +1,6 @@
 package dev.courier.auth.accounts;
 
+import java.util.Map;
 import java.util.Optional;
 
 import dev.courier.auth.passwords.PasswordHasher;
@@ -11,6 +12,7 @@ import dev.courier.auth.users.User;
 import dev.courier.auth.users.UserStore;
 import dev.courier.auth.users.Validation;
 import dev.courier.platform.http.ProblemException;
+import dev.courier.platform.security.TokenDialect;
 
 /** The rules of accounts: registration, login, refresh, password change. */
 public final class Accounts {
@@ -48,19 +50,22 @@ public final class Accounts {
      * fails with the same message as a wrong password, so neither timing nor text tells them apart.
      */
     public Tokens login(String login, String password, String userAgent, String address) {
-        return login(users.byLogin(login), password, userAgent, address);
+        return login(users.byLogin(login), password, userAgent, address, Map.of());
     }
 
     /**
      * Seed 003's login by email, which its clients do right after registering: an address that is
      * not verified yet still names its account when that account is the only one holding it (a
-     * verified holder always wins). Only a verified address logs in through Courier's own API.
+     * verified holder always wins). Only a verified address logs in through Courier's own API. The
+     * access token says it is a chat-server client's ({@link TokenDialect}), so a socket opened with
+     * it speaks seed 003's protocol.
      */
     public Tokens loginByRegisteredEmail(String email, String password, String userAgent, String address) {
-        return login(users.byRegisteredEmail(email), password, userAgent, address);
+        return login(users.byRegisteredEmail(email), password, userAgent, address,
+                Map.of(TokenDialect.CLAIM, TokenDialect.CHAT_SERVER));
     }
 
-    private Tokens login(Optional<User> found, String password, String userAgent, String address) {
+    private Tokens login(Optional<User> found, String password, String userAgent, String address, Map<String, Object> claims) {
         if (found.isEmpty()) {
             hasher.verifyDecoy(password);
             throw ProblemException.unauthorized(BAD_LOGIN);
@@ -73,7 +78,7 @@ public final class Accounts {
             users.upgradeHash(user.id(), user.passwordHash(), hasher.hash(password));
         }
         SessionStore.Issued issued = sessions.create(user.id(), userAgent, address);
-        return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles()), issued.refreshToken());
+        return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles(), claims), issued.refreshToken());
     }
 
     /**

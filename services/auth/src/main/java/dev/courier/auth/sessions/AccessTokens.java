@@ -3,7 +3,9 @@ package dev.courier.auth.sessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.courier.auth.keys.Keyring;
 import dev.courier.platform.security.Jwt;
@@ -23,8 +25,15 @@ public final class AccessTokens {
     }
 
     public String issue(long userId, String sessionId, List<String> roles) {
+        return issue(userId, sessionId, roles, Map.of());
+    }
+
+    /** With claims of its own beside Courier's (a seed login marks its client's protocol, see {@link dev.courier.platform.security.TokenDialect}). */
+    public String issue(long userId, String sessionId, List<String> roles, Map<String, Object> extra) {
         Instant now = clock.instant();
-        return Jwt.sign(keyring.signingKey(), TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12)));
+        Map<String, Object> claims = new HashMap<>(extra);
+        claims.putAll(TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12)));
+        return Jwt.sign(keyring.signingKey(), claims);
     }
 
     public Duration ttl() {

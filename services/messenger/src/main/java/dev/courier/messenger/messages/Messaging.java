@@ -215,6 +215,11 @@ public final class Messaging {
         });
     }
 
+    /** The caller's own message sent with this client id (seed 004's clients name their messages by it). */
+    public Optional<Long> ownMessageId(Caller caller, String clientId) {
+        return db.withConnection(c -> messages.byClientId(c, caller.userId(), clientId).map(Message::id));
+    }
+
     /** Checks that the chat is the caller's (for typing), or 404: one row, whatever the size of the chat. */
     public void requireMember(Caller caller, long conversationId) {
         db.withConnection(c -> {

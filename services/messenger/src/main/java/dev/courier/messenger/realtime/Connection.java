@@ -55,7 +55,7 @@ import dev.courier.platform.security.TokenVerifier;
  * frames (acks, errors) cannot be queued, or a send stays stuck, the client is disconnected and
  * resumes from its cursor. A socket silent for too long is closed.
  */
-final class Connection implements WsListener {
+final class Connection implements WsListener, Dialect.Socket {
 
     static final int MAX_FRAME = 64 * 1024;
     static final int PAGE = 100;
@@ -82,6 +82,9 @@ final class Connection implements WsListener {
     private final Hub hub;
     private final TokenVerifier verifier;
     private final Commands commands;
+    private final Dialect.Chooser dialects;
+    /** Another system's protocol this socket speaks (chosen by its token or first frame), or null for Courier's. */
+    private volatile Dialect dialect;
     private final WsSettings settings;
     // Unbounded queue with a counted bound: an idle socket holds an empty linked queue, not an array.
     private final ConcurrentLinkedQueue<Out> queue = new ConcurrentLinkedQueue<>();
@@ -121,10 +124,11 @@ final class Connection implements WsListener {
     private record Hint(long cursor, EventFrame frame) {
     }
 
-    Connection(Hub hub, TokenVerifier verifier, Commands commands) {
+    Connection(Hub hub, TokenVerifier verifier, Commands commands, Dialect.Chooser dialects) {
         this.hub = hub;
         this.verifier = verifier;
         this.commands = commands;
+        this.dialects = dialects;
         this.settings = hub.settings();
     }
 
@@ -179,11 +183,15 @@ final class Connection implements WsListener {
             // Off the reader thread, like every frame: verifying parses JSON, and Jackson would leave
             // its recycled buffers (about 0.6 KB with the thread-local entry) with every idle socket.
             String presented = t.get();
-            offReader(() -> verifier.verify(presented).ifPresent(c -> {
-                caller = c;
-                token = presented;
-                expiresAt = TokenVerifier.expiresAt(presented).toEpochMilli();
-            }));
+            offReader(() -> {
+                // Chosen whether or not the token is valid: a refused seed client is refused in its own protocol.
+                dialect = dialects.byToken(presented, this);
+                verifier.verify(presented).ifPresent(c -> {
+                    caller = c;
+                    token = presented;
+                    expiresAt = TokenVerifier.expiresAt(presented).toEpochMilli();
+                });
+            });
             if (caller == null) {
                 throw new WsUpgradeException("Invalid or expired access token.");
             }
@@ -298,6 +306,11 @@ final class Connection implements WsListener {
     }
 
     private void handle(String frame) {
+        Dialect d = dialect;
+        if (d != null) {
+            d.received(frame);
+            return;
+        }
         String requestId = null;
         try {
             JsonNode node;
@@ -308,6 +321,11 @@ final class Connection implements WsListener {
             }
             if (node == null || !node.isObject()) {
                 throw ProblemException.badRequest("A frame is a JSON object with a 'type'.");
+            }
+            if (caller == null && (d = dialects.byFirstFrame(node, this)) != null) {
+                dialect = d;
+                d.received(frame);
+                return;
             }
             requestId = node.path("requestId").isTextual() ? node.get("requestId").asText() : null;
             if (!node.path("type").isTextual()) {
@@ -350,8 +368,8 @@ final class Connection implements WsListener {
         }
         Optional<Caller> c = auth.token() == null ? Optional.empty() : verifier.verify(auth.token());
         if (c.isEmpty()) {
-            enqueueClose(write(Events.of("error", "status", 401, "title", "Unauthorized",
-                    "detail", "Invalid or expired access token.")), UNAUTHORIZED, "unauthorized");
+            enqueueClose(translated(write(Events.of("error", "status", 401, "title", "Unauthorized",
+                    "detail", "Invalid or expired access token."))), UNAUTHORIZED, "unauthorized");
             return;
         }
         caller = c.get();
@@ -477,7 +495,7 @@ final class Connection implements WsListener {
 
     /** Typing and presence: dropped first when the queue is filling up. */
     void offerEphemeral(String json) {
-        if (caller == null || queued >= settings.queue() - settings.queue() / 4) {
+        if (caller == null || dialect != null || queued >= settings.queue() - settings.queue() / 4) {
             return;
         }
         if (offer(new Out(json, true, 0, null))) {
@@ -486,6 +504,19 @@ final class Connection implements WsListener {
     }
 
     private void control(String json) {
+        String out = translated(json);
+        if (out != null) {
+            queueControl(out);
+        }
+    }
+
+    /** Courier's frame as this socket's protocol has it (null: nothing is sent). */
+    String translated(String json) {
+        Dialect d = dialect;
+        return d == null || json == null ? json : d.translate(json);
+    }
+
+    private void queueControl(String json) {
         if (!offer(new Out(json, false, 0, null))) {
             tooSlow();
             return;
@@ -526,7 +557,7 @@ final class Connection implements WsListener {
 
     /** The auth session behind this socket was revoked. */
     void revoke() {
-        enqueueClose(write(Events.of("revoked")), UNAUTHORIZED, "session revoked");
+        enqueueClose(translated(write(Events.of("revoked"))), UNAUTHORIZED, "session revoked");
     }
 
     /** The node is draining: the client should reconnect (to any instance) and resume from its cursor. */
@@ -584,8 +615,8 @@ final class Connection implements WsListener {
             return;
         }
         if (caller == null && now - openedAt > settings.authTimeoutMillis()) {
-            enqueueClose(write(Events.of("error", "status", 401, "title", "Unauthorized",
-                    "detail", "No authentication in time.")), UNAUTHORIZED, "authentication timeout");
+            enqueueClose(translated(write(Events.of("error", "status", 401, "title", "Unauthorized",
+                    "detail", "No authentication in time."))), UNAUTHORIZED, "authentication timeout");
             return;
         }
         long started = sendStarted;
@@ -676,7 +707,7 @@ final class Connection implements WsListener {
                 if (o.json() != null) {
                     out.text(o.json());
                 }
-                if (o.closeCode() == RESTARTING) {
+                if (o.closeCode() == RESTARTING && dialect == null) {
                     // Every earlier frame is written or gathered: this is the last cursor the client gets.
                     out.text(write(Events.of("reconnect", "cursor", Math.max(lastSent, 0))));
                 }
@@ -714,7 +745,10 @@ final class Connection implements WsListener {
                     if (out.full()) {
                         flush(out);
                     }
-                    out.text(e.json());
+                    String json = translated(e.json());
+                    if (json != null) {
+                        out.text(json);
+                    }
                 }
                 lastSent = page.next(from);
                 if (page.full()) {
@@ -736,7 +770,14 @@ final class Connection implements WsListener {
                 HINTED.getAndAdd(this, -1);
                 // Hints that came before the socket last stopped being live were read from the database.
                 if (live && !pullWanted && h.cursor() > lastSent) {
-                    out.event(h.cursor(), h.frame());
+                    if (dialect == null) {
+                        out.event(h.cursor(), h.frame());
+                    } else {
+                        String json = translated("{" + new String(h.frame().rest, StandardCharsets.UTF_8));
+                        if (json != null) {
+                            out.text(json);
+                        }
+                    }
                     lastSent = h.cursor();
                 }
                 continue;
@@ -792,6 +833,47 @@ final class Connection implements WsListener {
     /** Whether the writer has nothing left to send (the hub waits for it while draining). */
     boolean idle() {
         return finished || (queue.isEmpty() && !scheduled);
+    }
+
+    @Override
+    public Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public Caller authenticate(String presented) {
+        Caller c = presented == null ? null : verifier.verify(presented).orElse(null);
+        if (c == null) {
+            throw ProblemException.unauthorized("Invalid or expired access token.");
+        }
+        if (caller != null && c.userId() != caller.userId()) {
+            throw ProblemException.forbidden("This socket belongs to another user; open a new socket for this token.");
+        }
+        boolean first = caller == null;
+        caller = c;
+        token = presented;
+        expiresAt = TokenVerifier.expiresAt(presented).toEpochMilli();
+        warned = false;
+        if (first) {
+            hub.pending(this, false);
+            begin(null, null);
+        }
+        return c;
+    }
+
+    @Override
+    public void send(String frame) {
+        queueControl(frame);
+    }
+
+    @Override
+    public void close(String lastFrame, int code, String reason) {
+        enqueueClose(lastFrame, code, reason);
     }
 
     private static Optional<String> accessCookie(String header) {

@@ -61,7 +61,12 @@ final class UpgradeGuard implements WsListener {
                 session.close(FOREIGN_ORIGIN, "origin not allowed");
                 return;
             }
-            session.send(Connection.write(Events.of("error", "status", 401, "title", "Unauthorized", "detail", refused)), true);
+            String frame = Connection.write(Events.of("error", "status", 401, "title", "Unauthorized", "detail", refused));
+            // A seed's client is refused in its own protocol (the dialect its token names).
+            frame = connection instanceof Connection c ? c.translated(frame) : frame;
+            if (frame != null) {
+                session.send(frame, true);
+            }
             session.close(Connection.UNAUTHORIZED, "unauthorized");
             return;
         }

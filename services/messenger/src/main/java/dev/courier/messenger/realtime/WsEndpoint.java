@@ -4,20 +4,23 @@ import io.helidon.webserver.websocket.WsRouting;
 
 import dev.courier.platform.security.TokenVerifier;
 
-/** Registers {@code /ws}: a {@link Connection} per socket. */
+/** Registers {@code /ws}: a {@link Connection} per socket, speaking Courier's protocol or a {@link Dialect}. */
 public final class WsEndpoint {
 
     private final Hub hub;
     private final TokenVerifier verifier;
     private final Commands commands;
+    private final Dialect.Chooser dialects;
 
-    public WsEndpoint(Hub hub, TokenVerifier verifier, Commands commands) {
+    /** Courier's protocol, and the seeds' where {@code dialects} recognises a socket as one of theirs. */
+    public WsEndpoint(Hub hub, TokenVerifier verifier, Commands commands, Dialect.Chooser dialects) {
         this.hub = hub;
         this.verifier = verifier;
         this.commands = commands;
+        this.dialects = dialects;
     }
 
     public void register(WsRouting.Builder ws) {
-        ws.endpoint("/ws", () -> new UpgradeGuard(new Connection(hub, verifier, commands), hub));
+        ws.endpoint("/ws", () -> new UpgradeGuard(new Connection(hub, verifier, commands, dialects), hub));
     }
 }
