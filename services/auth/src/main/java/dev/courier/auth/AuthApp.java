@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 
 import dev.courier.auth.accounts.AccountEndpoints;
 import dev.courier.auth.accounts.Accounts;
+import dev.courier.auth.accounts.LoginBackoff;
 import dev.courier.auth.directory.DirectoryCallers;
 import dev.courier.auth.directory.UserDirectoryService;
 import dev.courier.auth.keys.JwksEndpoint;
@@ -22,7 +23,7 @@ import dev.courier.auth.passwords.PasswordHasher;
 import dev.courier.auth.passwords.PasswordPolicy;
 import dev.courier.auth.profiles.ProfileEndpoints;
 import dev.courier.auth.profiles.Profiles;
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.recovery.Mailer;
 import dev.courier.auth.recovery.PasswordResets;
 import dev.courier.auth.recovery.RecoveryEndpoints;
@@ -36,7 +37,7 @@ import dev.courier.auth.users.UserStore;
 import dev.courier.auth.verification.EmailVerifications;
 import dev.courier.auth.verification.VerificationEndpoints;
 import dev.courier.auth.web.Authn;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
@@ -96,28 +97,30 @@ public final class AuthApp implements CourierApp {
         PasswordHasher hasher = new PasswordHasher(pw.get("memorykib").asInt().orElse(19456), pw.get("iterations").asInt().orElse(2),
                 pw.get("parallelism").asInt().orElse(1), pw.get("concurrency").asInt().orElse(0));
         UserStore users = new UserStore(backing.db());
-        SessionStore sessions = new SessionStore(backing.redis(), clock, refreshTtl, accessTtl);
+        SessionStore sessions = new SessionStore(backing.redis(), clock, refreshTtl, accessTtl,
+                Duration.ofSeconds(auth.get("refresh.maxlifetimeseconds").asLong().orElse(2_592_000L)));
         AccessTokens tokens = new AccessTokens(keyring, clock, accessTtl);
         Profiles profiles = new Profiles(users, backing.redis(),
                 Duration.ofSeconds(auth.get("profile.cachettlseconds").asLong().orElse(300L)));
         PasswordPolicy policy = PasswordPolicy.load();
-        Accounts accounts = new Accounts(users, hasher, policy, sessions, tokens, profiles);
-        ClientInfo client = new ClientInfo(auth.get("trustproxy").asBoolean().orElse(false));
-        Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
         Config limits = auth.get("ratelimit");
+        Accounts accounts = new Accounts(users, hasher, policy, sessions, tokens, profiles,
+                LoginBackoff.of(backing.redis(), limits.get("loginfailures")));
+        ClientInfo client = ClientInfo.fromConfig(config);
+        Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
 
-        RateLimiter loginLimit = RateLimiter.of(backing.redis(), limits, "login");
-        RateLimiter registerLimit = RateLimiter.of(backing.redis(), limits, "register");
+        RateLimiter loginLimit = RateLimiter.of(backing.redis(), "auth", limits, "login");
+        RateLimiter registerLimit = RateLimiter.of(backing.redis(), "auth", limits, "register");
         Mailer mailer = new Mailer(config.get("courier.smtp"));
         this.verifications = new EmailVerifications(backing.db(), users, profiles, mailer, clock,
                 Duration.ofSeconds(auth.get("verify.ttlseconds").asLong().orElse(172_800L)),
                 auth.get("verify.url").asString().orElse("http://localhost:8080/app/#verify="));
-        this.verificationEndpoints = new VerificationEndpoints(verifications, authn, RateLimiter.of(backing.redis(), limits, "verify"), client);
+        this.verificationEndpoints = new VerificationEndpoints(verifications, authn, RateLimiter.of(backing.redis(), "auth", limits, "verify"), client);
         this.accountEndpoints = new AccountEndpoints(accounts, sessions, authn, client, loginLimit, registerLimit, accessTtl, refreshTtl, verifications);
         this.resets = new PasswordResets(backing.db(), users, hasher, policy, sessions, profiles, mailer,
                 clock, Duration.ofSeconds(auth.get("reset.ttlseconds").asLong().orElse(1800L)),
                 auth.get("reset.url").asString().orElse("http://localhost:8080/app/#reset="));
-        this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), limits, "reset"), client);
+        this.recovery = new RecoveryEndpoints(resets, RateLimiter.of(backing.redis(), "auth", limits, "reset"), client);
         this.seed = new SeedEndpoints(accounts, client, loginLimit, registerLimit, accessTtl, refreshTtl,
                 new ChatServerEndpoints(accounts, profiles, authn, client, loginLimit, registerLimit));
         this.usersService = new UsersServiceEndpoints(accounts, client, registerLimit);

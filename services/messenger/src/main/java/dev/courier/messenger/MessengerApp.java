@@ -22,6 +22,7 @@ import dev.courier.messenger.events.EventLogPruner;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.events.SyncHttp;
 import dev.courier.messenger.events.EventStream;
+import dev.courier.messenger.limits.Limits;
 import dev.courier.messenger.messages.ChatListStore;
 import dev.courier.messenger.messages.MessageStore;
 import dev.courier.messenger.messages.MessagesHttp;
@@ -100,13 +101,14 @@ public final class MessengerApp implements CourierApp {
             signals.changed(appended);
         };
         ConversationStore conversations = new ConversationStore();
+        Limits limits = Limits.from(backing.redis(), config);
         this.processed = new ProcessedConsumer(backing.db(), messageStore, backing.kafka());
         Messaging messaging = new Messaging(backing.db(), conversations, messageStore, new ChatListStore(),
-                outbox, stream, users, afterCommit);
+                outbox, stream, users, afterCommit, limits);
         this.syncHttp = new SyncHttp(stream, verifier);
-        this.wsEndpoint = new WsEndpoint(hub, verifier, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)),
+        this.wsEndpoint = new WsEndpoint(hub, verifier, limits, new Commands(messaging, signals, messenger.get("ws.typingmillis").asLong().orElse(Commands.TYPING_MILLIS)),
                 new SeedSockets(messaging));
-        Rooms rooms = new Rooms(backing.db(), conversations, stream, users, afterCommit);
+        Rooms rooms = new Rooms(backing.db(), conversations, stream, users, afterCommit, limits);
         this.roomsHttp = new RoomsHttp(rooms, verifier);
         this.chatServerHttp = new ChatServerHttp(rooms, messaging, verifier);
         this.usersMessagesHttp = new UsersMessagesHttp(messaging, verifier);

@@ -12,14 +12,14 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.sessions.Session;
 import dev.courier.auth.sessions.SessionStore;
 import dev.courier.auth.users.User;
 import dev.courier.auth.verification.EmailVerifications;
 import dev.courier.auth.users.Validation;
 import dev.courier.auth.web.Authn;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.Cookies;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
@@ -71,7 +71,7 @@ public final class AccountEndpoints {
     private void register(ServerRequest req, ServerResponse res) {
         RegisterRequest body = Bodies.read(req, RegisterRequest.class);
         Validation.email("email", body.email());
-        registerLimit.hit(body.email(), client.address(req));
+        registerLimit.hit(body.email(), client.limitAddress(req));
         User user = accounts.register(body.username(), body.email(), body.password(), body.displayName());
         // The only mail an unverified address gets.
         verifications.send(user);
@@ -83,7 +83,7 @@ public final class AccountEndpoints {
         LoginRequest body = Bodies.read(req, LoginRequest.class);
         Validation.bounded("login", body.login(), MAX_LOGIN);
         Validation.bounded("password", body.password(), dev.courier.auth.passwords.PasswordPolicy.MAX * 4);
-        loginLimit.hit(body.login(), client.address(req));
+        loginLimit.hit(body.login(), client.limitAddress(req));
         Accounts.Tokens tokens = accounts.login(body.login(), body.password(), ClientInfo.userAgent(req), client.address(req));
         sendTokens(req, res, tokens);
     }

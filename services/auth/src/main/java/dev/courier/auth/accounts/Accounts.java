@@ -25,9 +25,11 @@ public final class Accounts {
     private final SessionStore sessions;
     private final AccessTokens tokens;
     private final Profiles profiles;
+    private final LoginBackoff backoff;
 
     public Accounts(UserStore users, PasswordHasher hasher, PasswordPolicy policy, SessionStore sessions,
-                    AccessTokens tokens, Profiles profiles) {
+                    AccessTokens tokens, Profiles profiles, LoginBackoff backoff) {
+        this.backoff = backoff;
         this.users = users;
         this.hasher = hasher;
         this.policy = policy;
@@ -50,7 +52,7 @@ public final class Accounts {
      * fails with the same message as a wrong password, so neither timing nor text tells them apart.
      */
     public Tokens login(String login, String password, String userAgent, String address) {
-        return login(users.byLogin(login), password, userAgent, address, Map.of());
+        return login(login, users.byLogin(login), password, userAgent, address, Map.of());
     }
 
     /**
@@ -61,24 +63,41 @@ public final class Accounts {
      * it speaks seed 003's protocol.
      */
     public Tokens loginByRegisteredEmail(String email, String password, String userAgent, String address) {
-        return login(users.byRegisteredEmail(email), password, userAgent, address,
+        return login(email, users.byRegisteredEmail(email), password, userAgent, address,
                 Map.of(TokenDialect.CLAIM, TokenDialect.CHAT_SERVER));
     }
 
-    private Tokens login(Optional<User> found, String password, String userAgent, String address, Map<String, Object> claims) {
+    /**
+     * Wrong passwords slow down the (account, address) pair that sends them ({@link LoginBackoff});
+     * an unknown login is slowed down the same way, so the answers do not tell it apart either.
+     */
+    private Tokens login(String login, Optional<User> found, String password, String userAgent, String address,
+                         Map<String, Object> claims) {
+        String account = found.map(u -> "id:" + u.id()).orElse("login:" + login);
+        backoff.check(account, address);
         if (found.isEmpty()) {
             hasher.verifyDecoy(password);
-            throw ProblemException.unauthorized(BAD_LOGIN);
+            throw wrongPassword(account, address);
         }
         User user = found.get();
         if (!hasher.verify(password, user.passwordHash())) {
-            throw ProblemException.unauthorized(BAD_LOGIN);
+            throw wrongPassword(account, address);
         }
+        backoff.succeeded(account, address);
         if (hasher.needsRehash(user.passwordHash())) {
             users.upgradeHash(user.id(), user.passwordHash(), hasher.hash(password));
         }
         SessionStore.Issued issued = sessions.create(user.id(), userAgent, address);
         return new Tokens(user.id(), issued.sessionId(), tokens.issue(user.id(), issued.sessionId(), user.roles(), claims), issued.refreshToken());
+    }
+
+    private ProblemException wrongPassword(String account, String address) {
+        java.time.Duration wait = backoff.failed(account, address);
+        if (wait.isZero()) {
+            return ProblemException.unauthorized(BAD_LOGIN);
+        }
+        // Still the same 401 text, with the time this client must wait before its next try.
+        return new ProblemException(dev.courier.platform.http.Problem.of(401, "Unauthorized", BAD_LOGIN), wait);
     }
 
     /**

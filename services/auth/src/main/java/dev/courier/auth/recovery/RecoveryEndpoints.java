@@ -10,9 +10,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.users.Validation;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
 import dev.courier.platform.http.Bodies;
@@ -38,14 +38,14 @@ public final class RecoveryEndpoints {
     private void forgot(ServerRequest req, ServerResponse res) {
         ForgotRequest body = Bodies.read(req, ForgotRequest.class);
         Validation.email("email", body.email());
-        limit.hit(body.email(), client.address(req));
+        limit.hit(body.email(), client.limitAddress(req));
         resets.request(body.email());
         Bodies.json(res, Status.ACCEPTED_202, Map.of("status", "If this address belongs to an account, a reset link is on its way."));
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         ResetRequest body = Bodies.read(req, ResetRequest.class);
-        limit.hit(null, client.address(req));
+        limit.hit(null, client.limitAddress(req));
         resets.reset(body.token(), body.newPassword());
         res.status(Status.NO_CONTENT_204).send();
     }

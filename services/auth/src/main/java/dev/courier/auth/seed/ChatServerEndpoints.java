@@ -18,11 +18,11 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.courier.auth.accounts.Accounts;
 import dev.courier.auth.profiles.Profile;
 import dev.courier.auth.profiles.Profiles;
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.users.User;
 import dev.courier.auth.users.Validation;
 import dev.courier.auth.web.Authn;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
 import dev.courier.platform.http.Bodies;
@@ -87,7 +87,7 @@ public final class ChatServerEndpoints {
         Register body = Bodies.parse(Json.write(node), Register.class);
         User user = seedFields(() -> {
             Validation.username("username", body.username());
-            registerLimit.hit(body.username(), client.address(req));
+            registerLimit.hit(body.username(), client.limitAddress(req));
             return accounts.register(body.username(), body.email(), body.password(), null);
         });
         Bodies.json(res, Status.CREATED_201, new Registered(user.id()));
@@ -97,7 +97,7 @@ public final class ChatServerEndpoints {
         Login body = Bodies.read(req, Login.class);
         Validation.bounded("Email", body.email(), 254);
         Validation.bounded("Password", body.password(), 512);
-        loginLimit.hit(body.email(), client.address(req));
+        loginLimit.hit(body.email(), client.limitAddress(req));
         Accounts.Tokens tokens = accounts.loginByRegisteredEmail(body.email(), body.password(), ClientInfo.userAgent(req), client.address(req));
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Bodies.json(res, new Token(tokens.accessToken()));

@@ -14,10 +14,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.courier.auth.accounts.Accounts;
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.users.User;
 import dev.courier.auth.users.Validation;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.Cookies;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
@@ -66,7 +66,7 @@ public final class SeedEndpoints {
         }
         Credentials body = Bodies.parse(Json.write(node), Credentials.class);
         Validation.username("user", body.user());
-        registerLimit.hit(body.user(), client.address(req));
+        registerLimit.hit(body.user(), client.limitAddress(req));
         User user;
         try {
             user = accounts.register(body.user(), body.user() + "@seed.invalid", body.pass(), null);
@@ -80,7 +80,7 @@ public final class SeedEndpoints {
         Credentials body = Bodies.read(req, Credentials.class);
         Validation.bounded("user", body.user(), 254);
         Validation.bounded("pass", body.pass(), 512);
-        loginLimit.hit(body.user(), client.address(req));
+        loginLimit.hit(body.user(), client.limitAddress(req));
         Accounts.Tokens tokens = accounts.login(body.user(), body.pass(), ClientInfo.userAgent(req), client.address(req));
         Cookies.set(res, client.secure(req), tokens.accessToken(), accessTtl, tokens.refreshToken(), refreshTtl);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");

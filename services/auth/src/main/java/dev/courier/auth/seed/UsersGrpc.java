@@ -36,7 +36,7 @@ public final class UsersGrpc extends UserServiceGrpc.UserServiceImplBase {
         UsersServiceEndpoints.Registered r;
         try {
             // Helidon's gRPC server does not tell the peer's address: gRPC registrations share one rate-limit bucket.
-            r = endpoints.register(request.getUsername(), "grpc", "grpc");
+            r = endpoints.register(request.getUsername(), "grpc", "grpc", "grpc");
         } catch (RuntimeException e) {
             responses.onError(PublicGrpc.status(e));
             return;

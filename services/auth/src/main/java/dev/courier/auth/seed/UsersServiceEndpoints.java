@@ -15,10 +15,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import dev.courier.auth.accounts.Accounts;
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.users.User;
 import dev.courier.auth.users.Validation;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.auth.web.StrictString;
 import dev.courier.platform.http.Bodies;
@@ -53,15 +53,15 @@ public final class UsersServiceEndpoints {
 
     private void register(ServerRequest req, ServerResponse res) {
         Registration body = Bodies.read(req, Registration.class);
-        Registered registered = register(body.username(), ClientInfo.userAgent(req), client.address(req));
+        Registered registered = register(body.username(), ClientInfo.userAgent(req), client.address(req), client.limitAddress(req));
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         Bodies.json(res, Status.CREATED_201, registered);
     }
 
     /** Creates the account and opens its session; shared with the seed's gRPC {@code UserService}. */
-    public Registered register(String username, String userAgent, String address) {
+    public Registered register(String username, String userAgent, String address, String limitAddress) {
         Validation.username("username", username);
-        registerLimit.hit(username, address);
+        registerLimit.hit(username, limitAddress);
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

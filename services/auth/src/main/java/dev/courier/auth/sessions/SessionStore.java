@@ -32,8 +32,9 @@ public final class SessionStore {
     /**
      * Atomic rotation: the presented token must be the session's current one. KEYS: old refresh key,
      * new refresh key. ARGV: session key prefix, new token hash, now (epoch ms), ttl seconds, user key
-     * prefix (the user's set of sessions lives as long as its longest-lived session).
-     * Returns {"ok", sid, userId} | {"reused", sid} | {"invalid"}.
+     * prefix (the user's set of sessions lives as long as its longest-lived session), the session's
+     * absolute lifetime (ms): past it the chain ends however often it was refreshed, and the keys
+     * never outlive it. Returns {"ok", sid, userId} | {"reused", sid} | {"expired", sid} | {"invalid"}.
      */
     private static final String ROTATE = """
             local v = redis.call('GET', KEYS[1])
@@ -42,10 +43,13 @@ public final class SessionStore {
             local skey = ARGV[1] .. v
             local uid = redis.call('HGET', skey, 'userId')
             if not uid then return {'invalid'} end
+            local left = tonumber(redis.call('HGET', skey, 'createdAt')) + tonumber(ARGV[6]) - tonumber(ARGV[3])
+            if left <= 0 then return {'expired', v} end
+            local ttl = math.min(tonumber(ARGV[4]), math.ceil(left / 1000))
             redis.call('SET', KEYS[1], 'used:' .. v, 'KEEPTTL')
-            redis.call('SET', KEYS[2], v, 'EX', tonumber(ARGV[4]))
+            redis.call('SET', KEYS[2], v, 'EX', ttl)
             redis.call('HSET', skey, 'refresh', ARGV[2], 'lastUsedAt', ARGV[3])
-            redis.call('EXPIRE', skey, tonumber(ARGV[4]))
+            redis.call('EXPIRE', skey, ttl)
             redis.call('EXPIRE', ARGV[5] .. uid .. ':sessions', tonumber(ARGV[4]))
             return {'ok', v, uid}
             """;
@@ -54,12 +58,14 @@ public final class SessionStore {
     private final Clock clock;
     private final Duration refreshTtl;
     private final Duration accessTtl;
+    private final Duration maxLifetime;
 
-    public SessionStore(JedisPooled redis, Clock clock, Duration refreshTtl, Duration accessTtl) {
+    public SessionStore(JedisPooled redis, Clock clock, Duration refreshTtl, Duration accessTtl, Duration maxLifetime) {
         this.redis = redis;
         this.clock = clock;
-        this.refreshTtl = refreshTtl;
+        this.refreshTtl = refreshTtl.compareTo(maxLifetime) > 0 ? maxLifetime : refreshTtl;
         this.accessTtl = accessTtl;
+        this.maxLifetime = maxLifetime;
     }
 
     /** A new session and its first refresh token. */
@@ -86,7 +92,8 @@ public final class SessionStore {
         String newToken = Tokens.random(32);
         String newHash = Tokens.sha256Hex(newToken);
         Object result = redis.eval(ROTATE, List.of(refreshKey(Tokens.sha256Hex(refreshToken)), refreshKey(newHash)),
-                List.of(PREFIX + "session:", newHash, Long.toString(clock.millis()), Long.toString(refreshTtl.toSeconds()), PREFIX + "user:"));
+                List.of(PREFIX + "session:", newHash, Long.toString(clock.millis()), Long.toString(refreshTtl.toSeconds()), PREFIX + "user:",
+                        Long.toString(maxLifetime.toMillis())));
         List<?> r = (List<?>) result;
         return switch (String.valueOf(r.getFirst())) {
             case "ok" -> new Rotation(Rotation.Outcome.ROTATED,
@@ -95,6 +102,12 @@ public final class SessionStore {
                 String sid = String.valueOf(r.get(1));
                 owner(sid).ifPresent(uid -> revoke(uid, sid));
                 yield new Rotation(Rotation.Outcome.REUSED, null);
+            }
+            case "expired" -> {
+                // Ended, not merely refused: the other services drop its sockets and tokens too.
+                String sid = String.valueOf(r.get(1));
+                owner(sid).ifPresent(uid -> revoke(uid, sid));
+                yield new Rotation(Rotation.Outcome.EXPIRED, null);
             }
             default -> new Rotation(Rotation.Outcome.INVALID, null);
         };
@@ -219,6 +232,6 @@ public final class SessionStore {
     }
 
     public record Rotation(Outcome outcome, Issued issued) {
-        public enum Outcome { ROTATED, REUSED, INVALID }
+        public enum Outcome { ROTATED, REUSED, EXPIRED, INVALID }
     }
 }

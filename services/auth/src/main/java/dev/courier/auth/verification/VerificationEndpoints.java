@@ -8,9 +8,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import dev.courier.auth.ratelimit.RateLimiter;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.auth.web.Authn;
-import dev.courier.auth.web.ClientInfo;
+import dev.courier.platform.http.ClientInfo;
 import dev.courier.auth.web.RouteTable;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.security.Caller;
@@ -37,14 +37,14 @@ public final class VerificationEndpoints {
 
     private void verify(ServerRequest req, ServerResponse res) {
         VerifyRequest body = Bodies.read(req, VerifyRequest.class);
-        limit.hit(null, client.address(req));
+        limit.hit(null, client.limitAddress(req));
         verifications.verify(body.token());
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void resend(ServerRequest req, ServerResponse res) {
         Caller caller = authn.require(req);
-        limit.hit(Long.toString(caller.userId()), client.address(req));
+        limit.hit(Long.toString(caller.userId()), client.limitAddress(req));
         verifications.resend(caller.userId());
         Bodies.json(res, Status.ACCEPTED_202, Map.of("status", "A verification link is on its way."));
     }

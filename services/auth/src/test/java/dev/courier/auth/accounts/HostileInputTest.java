@@ -118,6 +118,15 @@ class HostileInputTest {
         assertThat(me.header("Cache-Control"), is("no-store"));
         assertThat(me.header("Referrer-Policy"), is("no-referrer"));
         assertThat(me.header("X-Content-Type-Options"), is("nosniff"));
+        assertThat(me.header("Content-Security-Policy"), is("default-src 'none'; frame-ancestors 'none'"));
+        // Seed 003's profile, outside /api/, authenticated by a bare Authorization header.
+        Http.Response seed = auth.http.get("/profile", Map.of("Authorization", bearer.get("Authorization").substring("Bearer ".length())));
+        assertThat(seed.body(), seed.status(), is(200));
+        assertThat(seed.header("Cache-Control"), is("no-store"));
+        assertThat(seed.header("Content-Security-Policy"), is("default-src 'none'; frame-ancestors 'none'"));
+        // Errors too: a problem document is no page either.
+        Http.Response missing = auth.http.get("/api/v1/users/0", bearer);
+        assertThat(missing.header("Content-Security-Policy"), is("default-src 'none'; frame-ancestors 'none'"));
     }
 
     @Test

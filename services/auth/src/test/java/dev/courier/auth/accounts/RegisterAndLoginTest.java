@@ -72,11 +72,31 @@ class RegisterAndLoginTest {
 
     @Test
     void secureCookiesBehindATrustedTlsProxy() {
-        try (AuthServer proxied = AuthServer.with(Map.of("courier.auth.trustproxy", "true"))) {
+        try (AuthServer proxied = AuthServer.with(Map.of("courier.http.trustedproxies", "127.0.0.0/8,::1"))) {
             AuthServer.TestUser u = proxied.register();
             Http.Response r = proxied.http.post("/api/v1/auth/login", Map.of("login", u.username(), "password", AuthServer.PASSWORD),
                     Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"));
             assertThat(r.raw().headers().allValues("Set-Cookie").getFirst(), containsString("Secure"));
+        }
+    }
+
+    @Test
+    void forwardedHeadersAreIgnoredUnlessThePeerIsATrustedProxy() {
+        AuthServer.TestUser u = auth.register();
+        Http.Response r = http.post("/api/v1/auth/login", Map.of("login", u.username(), "password", AuthServer.PASSWORD),
+                Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"));
+        assertThat(r.body(), r.status(), is(200));
+        assertThat(r.raw().headers().allValues("Set-Cookie").getFirst(), not(containsString("Secure")));
+        Http.Response sessions = http.get("/api/v1/auth/sessions", AuthServer.bearer(r.json().get("accessToken").asText()));
+        assertThat(sessions.json().get(0).get("address").asText(), not("203.0.113.9"));
+        try (AuthServer proxied = AuthServer.with(Map.of("courier.http.trustedproxies", "127.0.0.0/8,::1"))) {
+            Http.Response behind = proxied.http.post("/api/v1/auth/login", Map.of("login", u.username(), "password", AuthServer.PASSWORD),
+                    Map.of("X-Forwarded-For", "198.51.100.1, 203.0.113.9"));
+            Http.Response listed = proxied.http.get("/api/v1/auth/sessions", AuthServer.bearer(behind.json().get("accessToken").asText()));
+            java.util.List<String> addresses = new java.util.ArrayList<>();
+            listed.json().forEach(s -> addresses.add(s.get("address").asText()));
+            assertThat(addresses.toString(), addresses.contains("203.0.113.9"), is(true));
+            assertThat(addresses.toString(), addresses.contains("198.51.100.1"), is(false));
         }
     }
 

@@ -52,7 +52,7 @@ public final class AuthBenchmark {
 
         // Rate limits out of the way: the benchmark measures hashing, sessions and signing.
         try (AuthServer auth = AuthServer.with(Map.of("courier.auth.ratelimit.login.account", "1000000",
-                "courier.auth.ratelimit.login.address", "1000000"))) {
+                "courier.auth.ratelimit.login.address", "1000000", "courier.auth.ratelimit.loginfailures.free", "1000000"))) {
             AuthServer.TestUser user = auth.register();
             Map<String, String> body = Map.of("login", user.username(), "password", AuthServer.PASSWORD);
             for (int i = 0; i < 5; i++) {

@@ -50,6 +50,35 @@ class SessionsTest {
     }
 
     @Test
+    void aSessionEndsAtItsAbsoluteLifetimeHoweverOftenItIsRefreshed() throws Exception {
+        try (AuthServer shortLived = AuthServer.with(Map.of("courier.auth.refresh.maxlifetimeseconds", "4"))) {
+            AuthServer.TestUser u = shortLived.register();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            JsonNode login = shortLived.login(u.username(), AuthServer.PASSWORD);
+            String token = login.get("refreshToken").asText();
+            int refreshed = 0;
+            Http.Response r;
+            // Refreshing every half second keeps an idle timeout at bay; the absolute lifetime still ends the chain.
+            while (true) {
+                r = shortLived.http.post("/api/v1/auth/refresh", Map.of("refreshToken", token), Map.of());
+                if (r.status() != 200) {
+                    break;
+                }
+                refreshed++;
+                token = r.json().get("refreshToken").asText();
+                assertThat("still refreshing well past the lifetime", System.nanoTime() < until + TimeUnit.SECONDS.toNanos(5), is(true));
+                Thread.sleep(500);
+            }
+            assertThat(r.body(), r.status(), is(401));
+            assertThat(refreshed > 0, is(true));
+            assertThat("refused before the lifetime ended", System.nanoTime() >= until, is(true));
+            // Logging in again starts a new session.
+            assertThat(shortLived.http.post("/api/v1/auth/refresh", Map.of("refreshToken",
+                    shortLived.login(u.username(), AuthServer.PASSWORD).get("refreshToken").asText()), Map.of()).status(), is(200));
+        }
+    }
+
+    @Test
     void refreshWorksFromTheCookieAlone() {
         AuthServer.TestUser u = auth.register();
         JsonNode login = auth.login(u.username(), AuthServer.PASSWORD);

@@ -42,7 +42,7 @@ public final class ConversationStore {
     private static final String FIND_DIRECT = "SELECT " + COLUMNS + " FROM conversations WHERE direct_low = ? AND direct_high = ?";
     private static final String CREATE_ROOM = """
             INSERT INTO conversations (kind, name, name_key, private, owner_id) VALUES ('room', ?, ?, ?, ?)
-            ON CONFLICT (name_key) DO NOTHING
+            ON CONFLICT (name_key) WHERE NOT private DO NOTHING
             RETURNING\s""" + COLUMNS;
     private static final String ADD_MEMBER = """
             INSERT INTO members (conversation_id, user_id, role) VALUES (?, ?, ?)
@@ -58,7 +58,11 @@ public final class ConversationStore {
             """;
     private static final String REMOVE_MEMBER = "DELETE FROM members WHERE conversation_id = ? AND user_id = ? RETURNING joined_pos";
     private static final String SET_ROLE = "UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?";
-    private static final String RENAME = "UPDATE conversations SET name = ?, name_key = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM conversations WHERE name_key = ? AND id <> ?)";
+    /** Only a public room's name must be free among public rooms (V008): a private one's never collides. */
+    private static final String RENAME = """
+            UPDATE conversations r SET name = ?, name_key = ? WHERE r.id = ?
+            AND (r.private OR NOT EXISTS (SELECT 1 FROM conversations WHERE name_key = ? AND id <> ? AND NOT private))
+            """;
     private static final String TOUCH = "UPDATE conversations SET last_message_id = ?, last_activity_at = now() WHERE id = ?";
     private static final String MARK_READ = """
             UPDATE members SET last_read_message_id = GREATEST(last_read_message_id, ?)
@@ -184,7 +188,7 @@ public final class ConversationStore {
         return conv;
     }
 
-    /** A new room, or empty when the name is taken (case-insensitively). */
+    /** A new room, or empty when a public room has the name (case-insensitively); a private room's name is never taken. */
     public Optional<Conversation> createRoom(Connection c, String name, boolean isPrivate, long ownerId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(CREATE_ROOM)) {
             ps.setString(1, name);

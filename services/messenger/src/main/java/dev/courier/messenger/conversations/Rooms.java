@@ -14,6 +14,7 @@ import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.EventStream;
+import dev.courier.messenger.limits.Limits;
 import dev.courier.messenger.users.UserDirectory;
 import dev.courier.platform.db.Database;
 import dev.courier.platform.http.ProblemException;
@@ -36,9 +37,11 @@ public final class Rooms {
     private final EventStream stream;
     private final UserDirectory users;
     private final AfterCommit afterCommit;
+    private final Limits limits;
 
-    public Rooms(Database db, ConversationStore store, EventStream stream, UserDirectory users, AfterCommit afterCommit) {
+    public Rooms(Database db, ConversationStore store, EventStream stream, UserDirectory users, AfterCommit afterCommit, Limits limits) {
         this.db = db;
+        this.limits = limits;
         this.store = store;
         this.stream = stream;
         this.users = users;
@@ -72,6 +75,7 @@ public final class Rooms {
 
     public RoomView create(Caller caller, String name, boolean isPrivate) {
         String n = name(name);
+        limits.createRoom(caller.userId());
         record Outcome(RoomView view, Appended appended) {
         }
         Outcome o = db.inTransaction(c -> {

@@ -12,6 +12,7 @@ import dev.courier.messenger.events.AfterCommit;
 import dev.courier.messenger.events.Appended;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.EventStream;
+import dev.courier.messenger.limits.Limits;
 import dev.courier.messenger.outbox.OutboxStore;
 import dev.courier.messenger.users.UserDirectory;
 import dev.courier.platform.db.Database;
@@ -44,10 +45,12 @@ public final class Messaging {
     private final UserDirectory users;
     private final AfterCommit afterCommit;
     private final GroupCommit groups;
+    private final Limits limits;
 
     public Messaging(Database db, ConversationStore conversations, MessageStore messages, ChatListStore chatList,
-                     OutboxStore outbox, EventStream stream, UserDirectory users, AfterCommit afterCommit) {
+                     OutboxStore outbox, EventStream stream, UserDirectory users, AfterCommit afterCommit, Limits limits) {
         this.db = db;
+        this.limits = limits;
         this.conversations = conversations;
         this.messages = messages;
         this.chatList = chatList;
@@ -73,6 +76,7 @@ public final class Messaging {
             throw ProblemException.badField(conversationId == null ? "conversationId" : "toUserId",
                     "Give exactly one of 'conversationId' or 'toUserId'.");
         }
+        limits.send(caller.userId());
         long chat;
         if (toUserId != null) {
             if (toUserId <= 0) {

@@ -26,6 +26,7 @@ import io.helidon.websocket.WsUpgradeException;
 
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.EventStream;
+import dev.courier.messenger.limits.Limits;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.http.Problem;
@@ -65,6 +66,8 @@ final class Connection implements WsListener, Dialect.Socket {
     static final int RESTARTING = 1012;
     /** A backing server is down at connect (PostgreSQL): the client retries later. */
     static final int TRY_AGAIN_LATER = 1013;
+    /** RFC 6455: a text frame whose payload is not UTF-8. */
+    static final int INVALID_PAYLOAD = 1007;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
@@ -85,6 +88,7 @@ final class Connection implements WsListener, Dialect.Socket {
     private final Dialect.Chooser dialects;
     /** Another system's protocol this socket speaks (chosen by its token or first frame), or null for Courier's. */
     private volatile Dialect dialect;
+    private final Limits limits;
     private final WsSettings settings;
     // Unbounded queue with a counted bound: an idle socket holds an empty linked queue, not an array.
     private final ConcurrentLinkedQueue<Out> queue = new ConcurrentLinkedQueue<>();
@@ -124,10 +128,11 @@ final class Connection implements WsListener, Dialect.Socket {
     private record Hint(long cursor, EventFrame frame) {
     }
 
-    Connection(Hub hub, TokenVerifier verifier, Commands commands, Dialect.Chooser dialects) {
+    Connection(Hub hub, TokenVerifier verifier, Commands commands, Limits limits, Dialect.Chooser dialects) {
         this.hub = hub;
         this.verifier = verifier;
         this.commands = commands;
+        this.limits = limits;
         this.dialects = dialects;
         this.settings = hub.settings();
     }
@@ -354,7 +359,7 @@ final class Connection implements WsListener, Dialect.Socket {
                 control(write(Events.of("ack", "requestId", requestId, "result", reply)));
             }
         } catch (ProblemException e) {
-            error(requestId, e.problem());
+            error(requestId, e.problem(), e.retryAfter());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "WebSocket frame failed", e);
             error(requestId, Problem.of(500, "Internal error", "Unexpected error; it has been logged."));
@@ -407,6 +412,13 @@ final class Connection implements WsListener, Dialect.Socket {
 
     /** Authenticated: joins the hub, says where the stream starts, and replays from the cursor if one was given. */
     private void begin(String cursor, String requestId) {
+        long wait = limits.socketForUser(caller.userId());
+        if (wait > 0) {
+            enqueueClose(write(Events.of("error", "requestId", requestId, "status", 429, "title", "Too many requests",
+                    "detail", "Too many sockets opened by this user; retry later.", "retryAfter", wait)),
+                    Limits.SOCKET_CLOSE_CODE, "too many sockets");
+            return;
+        }
         long start = hub.stream().head().pos();
         Problem bad = null;
         if (cursor != null) {
@@ -542,8 +554,14 @@ final class Connection implements WsListener, Dialect.Socket {
     }
 
     private void error(String requestId, Problem p) {
+        error(requestId, p, null);
+    }
+
+    /** An error frame; over a limit it says in {@code retryAfter} (seconds) when to try again, like REST's Retry-After. */
+    private void error(String requestId, Problem p, java.time.Duration retryAfter) {
         control(write(Events.of("error", "requestId", requestId, "status", p.status(), "title", p.title(),
-                "detail", p.detail(), "field", p.field())));
+                "detail", p.detail(), "field", p.field(),
+                "retryAfter", retryAfter == null ? null : Math.max(1, (retryAfter.toMillis() + 999) / 1000))));
     }
 
     private void enqueueClose(String json, int code, String reason) {
@@ -553,6 +571,13 @@ final class Connection implements WsListener, Dialect.Socket {
         QUEUED.getAndAdd(this, 1);
         queue.add(new Out(json, false, code, reason));
         kick();
+    }
+
+    /** A text frame that was not UTF-8: an error frame, then closed with RFC 6455's 1007. */
+    void invalidText() {
+        enqueueClose(translated(write(Events.of("error", "status", 400, "title", "Bad request",
+                "detail", "A text frame must be valid UTF-8 (U+FFFD, which invalid bytes decode to, is refused too)."))),
+                INVALID_PAYLOAD, "invalid UTF-8");
     }
 
     /** The auth session behind this socket was revoked. */

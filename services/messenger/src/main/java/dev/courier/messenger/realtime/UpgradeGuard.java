@@ -10,6 +10,7 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
 import dev.courier.messenger.events.Events;
+import dev.courier.messenger.limits.Limits;
 import dev.courier.platform.http.CrossSite;
 
 /**
@@ -18,25 +19,34 @@ import dev.courier.platform.http.CrossSite;
  * HTTP 404 Helidon answers for any refused upgrade; so a client can tell an expired or revoked
  * token from a wrong URL. A refusal while the node drains stays an HTTP refusal. An upgrade from a
  * page of another site (its {@code Origin}, see {@link CrossSite}) is closed with 4403 before the
- * socket is authenticated, so another site cannot open a socket with the user's cookie.
+ * socket is authenticated, so another site cannot open a socket with the user's cookie. A client
+ * address over its socket limit ({@link Limits}) is closed with 4429 and an {@code error} frame
+ * saying when to retry, before anything else happens on the socket.
  */
 final class UpgradeGuard implements WsListener {
 
-    private final WsListener connection;
+    private final Connection connection;
     private final Hub hub;
     /** Close code for an upgrade from another site's page. */
     static final int FOREIGN_ORIGIN = 4403;
 
+
+    private final Limits limits;
+
     private volatile String refused;
     private volatile boolean foreign;
+    private volatile Headers upgradeHeaders;
+    private volatile boolean invalidText;
 
-    UpgradeGuard(WsListener connection, Hub hub) {
+    UpgradeGuard(Connection connection, Hub hub, Limits limits) {
         this.connection = connection;
         this.hub = hub;
+        this.limits = limits;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        upgradeHeaders = headers;
         if (!CrossSite.sameOrigin(headers)) {
             foreign = true;
             refused = "This socket may only be opened by pages of this site.";
@@ -55,6 +65,15 @@ final class UpgradeGuard implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        // The peer is known only once the socket is open; the upgrade's headers say who is behind a trusted proxy.
+        long wait = hub.accepting() ? limits.socketFromAddress(limits.clients().limitAddress(session.socketContext().remotePeer().host(), upgradeHeaders)) : 0;
+        if (wait > 0) {
+            refused = "Too many sockets from this address.";
+            session.send(Connection.write(Events.of("error", "status", 429, "title", "Too many requests", "detail", refused,
+                    "retryAfter", wait)), true);
+            session.close(Limits.SOCKET_CLOSE_CODE, "too many sockets");
+            return;
+        }
         if (refused != null) {
             if (foreign) {
                 session.send(Connection.write(Events.of("error", "status", 403, "title", "Forbidden", "detail", refused)), true);
@@ -75,9 +94,19 @@ final class UpgradeGuard implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (refused == null) {
-            connection.onMessage(session, text, last);
+        if (refused != null) {
+            return;
         }
+        // Helidon decodes a text frame with replacement, so invalid UTF-8 arrives as U+FFFD and the
+        // bytes are gone; the character is refused instead of storing text the client never sent.
+        if (invalidText || text.indexOf('\uFFFD') >= 0) {
+            if (!invalidText) {
+                invalidText = true;
+                connection.invalidText();
+            }
+            return;
+        }
+        connection.onMessage(session, text, last);
     }
 
     @Override

@@ -42,6 +42,34 @@ class RoomsTest {
     }
 
     @Test
+    void aPrivateRoomsNameCannotBeProbedByCreatingOrRenamingARoom() {
+        TestUser alice = Cluster.user();
+        TestUser mallory = Cluster.user();
+        String secret = name();
+        long hidden = create(alice, secret, true).get("id").asLong();
+        String unused = name();
+        // Taken by a private room or by nothing: the same answers, public or private, created or renamed to.
+        for (String candidate : new String[] {secret.toUpperCase(), unused}) {
+            var asPublic = mallory.post(http, "/api/v1/rooms", Map.of("name", candidate, "isPrivate", false));
+            assertThat(candidate, asPublic.status(), is(201));
+            var asPrivate = mallory.post(http, "/api/v1/rooms", Map.of("name", candidate + "-p", "isPrivate", true));
+            assertThat(candidate, asPrivate.status(), is(201));
+        }
+        long mine = create(mallory, name(), false).get("id").asLong();
+        String secret2 = name();
+        create(alice, secret2, true);
+        var renamed = mallory.call(http, "PATCH", "/api/v1/rooms/" + mine, Map.of("name", secret2));
+        assertThat(renamed.body(), renamed.status(), is(200));
+        // Alice's room is untouched and still hers; public names stay unique.
+        assertThat(alice.get(http, "/api/v1/rooms/" + hidden).json().get("name").asText(), is(secret));
+        var publicAgain = alice.post(http, "/api/v1/rooms", Map.of("name", secret2.toUpperCase(), "isPrivate", false));
+        assertThat(publicAgain.status(), is(409));
+        // And a private room may be renamed to a name a public room has: nothing to learn from that either.
+        var renamePrivate = alice.call(http, "PATCH", "/api/v1/rooms/" + hidden, Map.of("name", secret2));
+        assertThat(renamePrivate.body(), renamePrivate.status(), is(200));
+    }
+
+    @Test
     void anyoneJoinsAPublicRoomAndMembersCanTalkThere() {
         TestUser alice = Cluster.user();
         TestUser bob = Cluster.user();

@@ -54,6 +54,9 @@ public final class Problems {
      * PostgreSQL as an error (a 500): a NUL character or an unpaired surrogate in the path or a
      * query parameter, and a Content-Length that is not a non-negative number.
      */
+    /** The policy of every answer but the web app's pages (which set their own). */
+    public static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
     private static void checkRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Problem bad = null;
         String path = req.path().path();
@@ -82,10 +85,13 @@ public final class Problems {
             bad = Problem.of(400, "Bad request", "Content-Length must be a non-negative integer.");
         }
         // Answers about a user are not kept by caches (shared or the browser's), and no page of ours
-        // tells another site where the user was.
-        if (path.startsWith("/api/")) {
+        // tells another site where the user was. Seed paths outside /api/ are authenticated by the
+        // same headers. A route that serves a page or a public document sets its own values.
+        if (path.startsWith("/api/") || req.headers().contains(HeaderNames.AUTHORIZATION) || req.headers().contains(HeaderNames.COOKIE)) {
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
         }
+        // An API answer is data, never a document: nothing in it may load, run or be framed.
+        res.header(HeaderNames.create("Content-Security-Policy"), API_CSP);
         res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
         res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
         if (bad != null) {
@@ -182,8 +188,13 @@ public final class Problems {
     public static void send(ServerResponse res, Problem problem, ProblemException cause) {
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        // An error handler answers with fresh headers: the filter's are set again here.
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(HeaderNames.create("Content-Security-Policy"), API_CSP);
+        res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
         if (cause != null && cause.retryAfter() != null) {
-            res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, cause.retryAfter().toSeconds())));
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, (cause.retryAfter().toMillis() + 999) / 1000)));
         }
         res.send(Json.write(problem));
     }

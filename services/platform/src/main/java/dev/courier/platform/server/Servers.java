@@ -37,10 +37,11 @@ public final class Servers {
 
     /** Wires {@code app} into a server builder (with a management socket on a free port if none is configured). */
     public static void setup(WebServerConfig.Builder server, CourierApp app) {
-        setup(server, app, new Shutdown(), Duration.ofSeconds(20), true);
+        setup(server, app, new Shutdown(), Duration.ofSeconds(20), true, HeaderDeadline.DEFAULT);
     }
 
-    static void setup(WebServerConfig.Builder server, CourierApp app, Shutdown shutdown, Duration grace, boolean noDelay) {
+    static void setup(WebServerConfig.Builder server, CourierApp app, Shutdown shutdown, Duration grace, boolean noDelay,
+                      Duration headerTimeout) {
         if (!server.sockets().containsKey(MANAGEMENT)) {
             server.putSocket(MANAGEMENT, l -> l.host(server.host()).port(0));
         }
@@ -59,7 +60,7 @@ public final class Servers {
         app.websocket(ws);
         server.addRouting(ws);
         server.addFeature(observe(app, shutdown));
-        http1AndWebSocketOnly(server);
+        http1AndWebSocketOnly(server, headerTimeout);
         app.server(server);
         tune(server, grace, noDelay);
     }
@@ -99,9 +100,15 @@ public final class Servers {
      * gateway, which builds its own server, has it too (see {@link #tune}).
      */
     public static void http1AndWebSocketOnly(WebServerConfig.Builder server) {
+        http1AndWebSocketOnly(server, HeaderDeadline.DEFAULT);
+    }
+
+    /** The same, cutting a request whose headers take longer than {@code headerTimeout} after its request line ({@link HeaderDeadline}). */
+    public static void http1AndWebSocketOnly(WebServerConfig.Builder server, Duration headerTimeout) {
         server.directHandlers(Problems.directHandlers());
         server.protocolsDiscoverServices(false)
-                .protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.create(),
+                .protocols(java.util.List.of(io.helidon.webserver.http1.Http1Config.builder()
+                                .addReceiveListener(new HeaderDeadline(headerTimeout)).build(),
                         io.helidon.webserver.websocket.WsConfig.create()));
         server.connectionOptions(noDelay(server.connectionOptions().orElse(null), true));
     }
@@ -181,7 +188,8 @@ public final class Servers {
         int management = port == 0 ? 0 : config.get("courier.management.port").asInt().orElse(0);
         builder.putSocket(MANAGEMENT, l -> l.host(builder.host()).port(management));
         setup(builder, app, shutdown, Duration.ofSeconds(config.get("courier.shutdown.graceseconds").asInt().orElse(20)),
-                config.get("server.connection-options.tcp-no-delay").asBoolean().orElse(true));
+                config.get("server.connection-options.tcp-no-delay").asBoolean().orElse(true),
+                Duration.ofSeconds(config.get("courier.http.headertimeoutseconds").asInt().orElse((int) HeaderDeadline.DEFAULT.toSeconds())));
         WebServer server;
         try {
             server = builder.build().start();
