@@ -103,7 +103,7 @@ public final class AuthApp implements CourierApp {
         PasswordPolicy policy = PasswordPolicy.load();
         Accounts accounts = new Accounts(users, hasher, policy, sessions, tokens, profiles);
         ClientInfo client = new ClientInfo(auth.get("trustproxy").asBoolean().orElse(false));
-        Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
+        Authn authn = new Authn(new TokenVerifier(keyring, clock), sessions);
         Config limits = auth.get("ratelimit");
 
         RateLimiter loginLimit = RateLimiter.of(backing.redis(), limits, "login");

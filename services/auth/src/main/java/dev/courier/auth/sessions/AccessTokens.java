@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.courier.auth.keys.Keyring;
-import dev.courier.platform.security.Jwt;
 import dev.courier.platform.security.TokenVerifier;
 
 /** Signs short-lived access JWTs with the keyring's current key. */
@@ -23,8 +23,13 @@ public final class AccessTokens {
     }
 
     public String issue(long userId, String sessionId, List<String> roles) {
+        return issue(userId, sessionId, roles, Map.of());
+    }
+
+    /** A token that also carries {@code extraClaims} (they cannot replace Courier's own claims). */
+    public String issue(long userId, String sessionId, List<String> roles, Map<String, ?> extraClaims) {
         Instant now = clock.instant();
-        return Jwt.sign(keyring.signingKey(), TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12)));
+        return keyring.signingKey().sign(TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12), extraClaims));
     }
 
     public Duration ttl() {

@@ -17,7 +17,11 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** ES256 (ECDSA P-256 with SHA-256, raw R||S signatures as JWS requires) with plain JDK crypto. */
+/**
+ * P-256 keys with plain JDK crypto: generation, JWK coordinates, SEC1 points (Web Push) and ES256
+ * signatures (raw R||S, as VAPID's JWS wants). Access tokens are signed and verified by Helidon's
+ * {@code helidon-security-jwt} ({@link SigningKey#sign}, {@link TokenVerifier}), not here.
+ */
 public final class Es256 {
 
     private static final ECParameterSpec P256 = p256();
@@ -107,6 +111,11 @@ public final class Es256 {
 
     public static ECParameterSpec p256Spec() {
         return P256;
+    }
+
+    /** Whether {@code key} is a point of P-256 (a JWK can name one curve and carry another's point). */
+    static boolean onP256(ECPublicKey key) {
+        return onCurve(key.getW());
     }
 
     static boolean onCurve(ECPoint p) {
