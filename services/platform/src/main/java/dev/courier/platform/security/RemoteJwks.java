@@ -10,6 +10,7 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.json.Json;
@@ -80,6 +81,11 @@ public final class RemoteJwks implements KeySource {
         }
         refreshIfAllowed();
         return keys;
+    }
+
+    /** The key named {@code kid}, fetching the set again first (within the rate limit) when it is new. */
+    public Optional<Jwk> key(String kid) {
+        return keys(kid).forKeyId(kid);
     }
 
     private synchronized void refreshIfAllowed() {
