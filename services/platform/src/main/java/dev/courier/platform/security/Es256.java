@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -18,9 +17,9 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * P-256 keys with plain JDK crypto: generation, JWK coordinates, SEC1 points (Web Push) and ES256
- * signatures (raw R||S, as VAPID's JWS wants). Access tokens are signed and verified by Helidon's
- * {@code helidon-security-jwt} ({@link SigningKey#sign}, {@link TokenVerifier}), not here.
+ * P-256 keys with plain JDK crypto: generation, JWK coordinates and SEC1 points (Web Push). JWTs
+ * (access tokens, VAPID) are signed and verified by Helidon's {@code helidon-security-jwt}
+ * ({@link SigningKey#sign}, {@link TokenVerifier}), not here.
  */
 public final class Es256 {
 
@@ -39,17 +38,7 @@ public final class Es256 {
         }
     }
 
-    public static byte[] sign(PrivateKey key, byte[] data) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initSign(key);
-            s.update(data);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** Checks a raw R||S signature with the JDK alone: the notifier's tests check what Helidon signed with it. */
     public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
         if (signature.length != 64) {
             return false;

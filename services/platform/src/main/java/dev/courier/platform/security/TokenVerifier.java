@@ -22,8 +22,9 @@ import dev.courier.platform.http.CrossSite;
 import dev.courier.platform.http.ProblemException;
 
 /**
- * Verifies Courier access tokens offline: ES256 signature by a key from the JWKS, issuer,
- * audience, expiry (with a small leeway for clock skew), and a positive numeric subject.
+ * Verifies Courier access tokens offline with Helidon's {@code helidon-security-jwt}: ES256 signature
+ * by a key from the JWKS, issuer, audience, expiry (with a small leeway for clock skew), and a
+ * positive numeric subject. The facade every service uses, so none of them touches Helidon's types.
  */
 public final class TokenVerifier {
 
