@@ -107,7 +107,7 @@ public final class AuthApp implements CourierApp {
         Accounts accounts = new Accounts(users, hasher, policy, sessions, tokens, profiles,
                 LoginBackoff.of(backing.redis(), limits.get("loginfailures")));
         ClientInfo client = ClientInfo.fromConfig(config);
-        Authn authn = new Authn(new TokenVerifier(keyring::publicKey, clock), sessions);
+        Authn authn = new Authn(new TokenVerifier(keyring, clock), sessions);
 
         RateLimiter loginLimit = RateLimiter.of(backing.redis(), "auth", limits, "login");
         RateLimiter registerLimit = RateLimiter.of(backing.redis(), "auth", limits, "register");

@@ -24,8 +24,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.helidon.security.jwt.jwk.JwkEC;
+import io.helidon.security.jwt.jwk.JwkKeys;
+
 import dev.courier.platform.db.Database;
 import dev.courier.platform.security.Es256;
+import dev.courier.platform.security.KeySource;
 import dev.courier.platform.security.SigningKey;
 
 /**
@@ -34,7 +38,7 @@ import dev.courier.platform.security.SigningKey;
  * the JWKS for the access-token lifetime (plus leeway) so tokens it signed keep verifying.
  * Every replica rereads the table at most every {@code reload} so a rotation by one is seen by all.
  */
-public final class Keyring {
+public final class Keyring implements KeySource {
 
     private static final String SELECT_KEYS = """
             SELECT kid, private_key, public_key, created_at, retired_at FROM signing_keys
@@ -50,7 +54,7 @@ public final class Keyring {
     private final Clock clock;
     private final Duration keepRetired;
     private final Duration reload;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.EPOCH);
+    private volatile Snapshot snapshot = new Snapshot(List.of(), JwkKeys.builder().build(), Instant.EPOCH);
 
     /**
      * @param keepRetired how long a retired key stays published: at least the access-token lifetime
@@ -106,19 +110,21 @@ public final class Keyring {
         return current().keys().stream().map(k -> k.key().publicJwk()).toList();
     }
 
-    /** A published public key by kid, for auth's own offline verification. */
+    /** A published public key by kid. */
     public java.util.Optional<ECPublicKey> publicKey(String kid) {
-        java.util.Optional<ECPublicKey> key = find(current(), kid);
-        // Another replica may just have rotated: reread, at most once a second so forged kids cannot hammer the database.
-        if (key.isEmpty() && clock.instant().isAfter(snapshot.loadedAt().plusSeconds(1))) {
-            refresh();
-            key = find(snapshot, kid);
-        }
-        return key;
+        return keys(kid).forKeyId(kid).map(jwk -> (ECPublicKey) ((JwkEC) jwk).publicKey());
     }
 
-    private static java.util.Optional<ECPublicKey> find(Snapshot s, String kid) {
-        return s.keys().stream().map(Stored::key).filter(k -> k.kid().equals(kid)).map(SigningKey::publicKey).findFirst();
+    /** The published keys as Helidon's key set, for auth's own offline verification of its tokens. */
+    @Override
+    public JwkKeys keys(String kid) {
+        Snapshot s = current();
+        // Another replica may just have rotated: reread, at most once a second so forged kids cannot hammer the database.
+        if (s.jwks().forKeyId(kid).isEmpty() && clock.instant().isAfter(s.loadedAt().plusSeconds(1))) {
+            refresh();
+            s = snapshot;
+        }
+        return s.jwks();
     }
 
     private Snapshot current() {
@@ -150,7 +156,9 @@ public final class Keyring {
         // The signing key first: the newest one that is not retired.
         List<Stored> ordered = new ArrayList<>(keys.stream().filter(k -> !k.retired()).toList());
         ordered.addAll(keys.stream().filter(Stored::retired).toList());
-        snapshot = new Snapshot(List.copyOf(ordered), now);
+        JwkKeys.Builder jwks = JwkKeys.builder();
+        ordered.forEach(k -> jwks.addKey(k.key().verificationJwk()));
+        snapshot = new Snapshot(List.copyOf(ordered), jwks.build(), now);
     }
 
     private static void lock(Connection c) throws SQLException {
@@ -237,6 +245,6 @@ public final class Keyring {
     private record Stored(SigningKey key, boolean retired) {
     }
 
-    private record Snapshot(List<Stored> keys, Instant loadedAt) {
+    private record Snapshot(List<Stored> keys, JwkKeys jwks, Instant loadedAt) {
     }
 }

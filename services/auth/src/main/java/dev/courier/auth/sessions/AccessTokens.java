@@ -3,12 +3,10 @@ package dev.courier.auth.sessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.courier.auth.keys.Keyring;
-import dev.courier.platform.security.Jwt;
 import dev.courier.platform.security.TokenVerifier;
 
 /** Signs short-lived access JWTs with the keyring's current key. */
@@ -28,12 +26,10 @@ public final class AccessTokens {
         return issue(userId, sessionId, roles, Map.of());
     }
 
-    /** With claims of its own beside Courier's (a seed login marks its client's protocol, see {@link dev.courier.platform.security.TokenDialect}). */
-    public String issue(long userId, String sessionId, List<String> roles, Map<String, Object> extra) {
+    /** A token that also carries {@code extraClaims} (they cannot replace Courier's own claims). */
+    public String issue(long userId, String sessionId, List<String> roles, Map<String, ?> extraClaims) {
         Instant now = clock.instant();
-        Map<String, Object> claims = new HashMap<>(extra);
-        claims.putAll(TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12)));
-        return Jwt.sign(keyring.signingKey(), claims);
+        return keyring.signingKey().sign(TokenVerifier.claims(userId, sessionId, roles, now, now.plus(ttl), Tokens.random(12), extraClaims));
     }
 
     public Duration ttl() {

@@ -2,7 +2,6 @@ package dev.courier.notifier.push;
 
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -12,10 +11,11 @@ import java.security.spec.ECPrivateKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-import dev.courier.platform.http.Json;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkEC;
+
 import dev.courier.platform.security.Es256;
 
 /**
@@ -83,16 +83,14 @@ public final class Vapid {
     }
 
     String token(String audience, Instant expiresAt) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("typ", "JWT");
-        header.put("alg", "ES256");
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", audience);
-        claims.put("exp", expiresAt.getEpochSecond());
-        claims.put("sub", subject);
-        String input = B64.encodeToString(Json.write(header)) + "." + B64.encodeToString(Json.write(claims));
-        // Raw R||S (P1363), as JWS wants, not DER.
-        return input + "." + B64.encodeToString(Es256.sign(privateKey, input.getBytes(StandardCharsets.US_ASCII)));
+        // Helidon's SignedJwt writes the JWS (raw R||S, as RFC 7518 wants, not DER); "aud" stays a
+        // string, as push services expect it.
+        Jwt jwt = Jwt.builder().type("JWT").algorithm(JwkEC.ALG_ES256)
+                .addPayloadClaim("aud", audience)
+                .addPayloadClaim("exp", expiresAt.getEpochSecond())
+                .addPayloadClaim("sub", subject)
+                .build();
+        return SignedJwt.sign(jwt, JwkEC.builder().algorithm(JwkEC.ALG_ES256).publicKey(publicKey).privateKey(privateKey).build()).tokenContent();
     }
 
     /** scheme://host[:port], with the port only when it is not the scheme's default. */

@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -17,7 +16,11 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** ES256 (ECDSA P-256 with SHA-256, raw R||S signatures as JWS requires) with plain JDK crypto. */
+/**
+ * P-256 keys with plain JDK crypto: generation, JWK coordinates and SEC1 points (Web Push). JWTs
+ * (access tokens, VAPID) are signed and verified by Helidon's {@code helidon-security-jwt}
+ * ({@link SigningKey#sign}, {@link TokenVerifier}), not here.
+ */
 public final class Es256 {
 
     private static final ECParameterSpec P256 = p256();
@@ -35,17 +38,7 @@ public final class Es256 {
         }
     }
 
-    public static byte[] sign(PrivateKey key, byte[] data) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initSign(key);
-            s.update(data);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** Checks a raw R||S signature with the JDK alone: the notifier's tests check what Helidon signed with it. */
     public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
         if (signature.length != 64) {
             return false;
@@ -107,6 +100,11 @@ public final class Es256 {
 
     public static ECParameterSpec p256Spec() {
         return P256;
+    }
+
+    /** Whether {@code key} is a point of P-256 (a JWK can name one curve and carry another's point). */
+    static boolean onP256(ECPublicKey key) {
+        return onCurve(key.getW());
     }
 
     static boolean onCurve(ECPoint p) {

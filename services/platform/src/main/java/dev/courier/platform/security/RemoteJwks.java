@@ -1,5 +1,6 @@
 package dev.courier.platform.security;
 
+import java.io.ByteArrayInputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,19 +10,23 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
 
-import dev.courier.platform.http.Json;
+import io.helidon.security.jwt.jwk.Jwk;
+import io.helidon.security.jwt.jwk.JwkEC;
+import io.helidon.security.jwt.jwk.JwkKeys;
+
 import dev.courier.platform.tls.InternalTls;
 
 /**
- * The auth service's JWKS, fetched over HTTP and cached. An unknown {@code kid} (a rotated key)
- * triggers a refetch, at most once per {@code minRefresh}, so forged kids cannot hammer auth.
+ * The auth service's JWKS, fetched over HTTP, read by Helidon's {@link JwkKeys} and cached. An unknown
+ * {@code kid} (a rotated key) triggers a refetch, at most once per {@code minRefresh}, so forged kids
+ * cannot hammer auth. Helidon has no fetching or refresh policy of its own (its JWT provider reads a
+ * JWKS once from a resource), hence this class.
  * An {@code https} URL is fetched trusting {@code courier.tls.ca} when it is set (the internal CA),
  * else the JDK's trust store; host names are always verified.
  */
@@ -33,7 +38,7 @@ public final class RemoteJwks implements KeySource {
     private final HttpClient http;
     private final Duration minRefresh;
     private final Clock clock;
-    private volatile Map<String, ECPublicKey> keys = Map.of();
+    private volatile JwkKeys keys = JwkKeys.builder().build();
     private volatile Instant lastFetch = Instant.EPOCH;
 
     public RemoteJwks(URI uri, HttpClient http, Duration minRefresh, Clock clock) {
@@ -69,13 +74,18 @@ public final class RemoteJwks implements KeySource {
     }
 
     @Override
-    public Optional<ECPublicKey> key(String kid) {
-        ECPublicKey k = keys.get(kid);
-        if (k != null) {
-            return Optional.of(k);
+    public JwkKeys keys(String kid) {
+        JwkKeys current = keys;
+        if (current.forKeyId(kid).isPresent()) {
+            return current;
         }
         refreshIfAllowed();
-        return Optional.ofNullable(keys.get(kid));
+        return keys;
+    }
+
+    /** The key named {@code kid}, fetching the set again first (within the rate limit) when it is new. */
+    public Optional<Jwk> key(String kid) {
+        return keys(kid).forKeyId(kid);
     }
 
     private synchronized void refreshIfAllowed() {
@@ -116,18 +126,30 @@ public final class RemoteJwks implements KeySource {
         if (res.statusCode() != 200) {
             throw new JwksUnavailableException("JWKS fetch from " + uri + " answered " + res.statusCode(), null);
         }
-        Map<String, ECPublicKey> fresh = new HashMap<>();
-        try {
-            for (JwkJson jwk : Json.read(res.body(), JwksJson.class).keys()) {
-                if ("EC".equals(jwk.kty()) && "P-256".equals(jwk.crv()) && jwk.kid() != null) {
-                    fresh.put(jwk.kid(), Es256.publicKey(jwk.x(), jwk.y()));
-                }
-            }
+        JwkKeys fresh;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(res.body()))) {
+            fresh = signatureKeys(JwkKeys.create(reader.readObject()));
         } catch (RuntimeException e) {
             throw new JwksUnavailableException("JWKS from " + uri + " is not a valid key set: " + e, e);
         }
-        keys = Map.copyOf(fresh);
-        return fresh.keySet();
+        keys = fresh;
+        return fresh.keys().stream().map(Jwk::keyId).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Only what auth publishes is kept: P-256 keys for ES256 with a kid, their point on the curve.
+     * A token is checked with the algorithm of the key its kid names, so a set holding nothing else
+     * cannot be made to check an HMAC or a "none" token.
+     */
+    static JwkKeys signatureKeys(JwkKeys parsed) {
+        JwkKeys.Builder kept = JwkKeys.builder();
+        for (Jwk jwk : parsed.keys()) {
+            if (jwk instanceof JwkEC ec && jwk.keyId() != null && JwkEC.ALG_ES256.equals(jwk.algorithm())
+                    && ec.publicKey() instanceof ECPublicKey pub && Es256.onP256(pub)) {
+                kept.addKey(jwk);
+            }
+        }
+        return kept.build();
     }
 
     /** The JWKS could not be fetched; the message says why. */
@@ -135,13 +157,5 @@ public final class RemoteJwks implements KeySource {
         public JwksUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record JwksJson(List<JwkJson> keys) {
-    }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record JwkJson(String kty, String crv, String kid, String x, String y, String alg, String use) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.courier.platform.security;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
@@ -8,15 +9,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+
 import io.helidon.http.HeaderNames;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.JwtValidator;
+import io.helidon.security.jwt.SignedJwt;
 import io.helidon.webserver.http.ServerRequest;
 
 import dev.courier.platform.http.CrossSite;
 import dev.courier.platform.http.ProblemException;
 
 /**
- * Verifies Courier access tokens offline: ES256 signature by a key from the JWKS, issuer,
- * audience, expiry (with a small leeway for clock skew), and a positive numeric subject.
+ * Verifies Courier access tokens offline with Helidon's {@code helidon-security-jwt}: ES256 signature
+ * by a key from the JWKS, issuer, audience, expiry (with a small leeway for clock skew), and a
+ * positive numeric subject. The facade every service uses, so none of them touches Helidon's types.
  */
 public final class TokenVerifier {
 
@@ -26,6 +34,9 @@ public final class TokenVerifier {
     public static final String ACCESS_COOKIE = "courier_access";
 
     private static final long LEEWAY_SECONDS = 30;
+    private static final Duration LEEWAY = Duration.ofSeconds(LEEWAY_SECONDS);
+    /** Ours are about 400 characters; a longer one is refused before any parsing. */
+    private static final int MAX_TOKEN_LENGTH = 8192;
     /** Verified tokens kept; past this the cache starts over (cheap, and bounded under any load). */
     private static final int CACHE_LIMIT = 20_000;
 
@@ -70,14 +81,14 @@ public final class TokenVerifier {
             verified.remove(token);
             return Optional.empty();
         }
-        Optional<Caller> caller = verifyFully(token, now);
-        caller.ifPresent(c -> {
+        Optional<Verified> fresh = verifyFully(token, now);
+        fresh.ifPresent(v -> {
             if (verified.size() >= CACHE_LIMIT) {
                 verified.clear();
             }
-            verified.put(token, new Verified(c, expiry(token)));
+            verified.put(token, v);
         });
-        return caller;
+        return fresh.map(Verified::caller);
     }
 
     /**
@@ -89,25 +100,38 @@ public final class TokenVerifier {
     }
 
     private static long expiry(String token) {
-        // Only called on a token that passed verification, so the payload is well formed.
-        String payload = token.split("\\.", 3)[1];
+        // Only called on a token that passed verification, so it parses and has an exp.
         try {
-            return dev.courier.platform.http.Json.MAPPER.readTree(java.util.Base64.getUrlDecoder().decode(payload)).get("exp").asLong();
-        } catch (java.io.IOException e) {
+            return SignedJwt.parseToken(token).getJwt().expirationTime().map(Instant::getEpochSecond).orElse(0L);
+        } catch (RuntimeException e) {
             return 0;
         }
     }
 
-    private Optional<Caller> verifyFully(String token, long now) {
-        Optional<Map<String, Object>> verified = Jwt.verify(token, keys);
-        if (verified.isEmpty()) {
+    /**
+     * Helidon does the work: {@link SignedJwt} parses, looks the {@code kid} up in the key set and
+     * checks the signature with the algorithm of that key (so a token claiming {@code none} or
+     * {@code HS256} under our kid is refused, see the README), and {@link JwtValidator} checks the
+     * claims. What remains here is Courier's own claims: a positive numeric subject and a session.
+     */
+    private Optional<Verified> verifyFully(String token, long now) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        Map<String, Object> claims = verified.get();
-        if (!ISSUER.equals(claims.get("iss")) || !audienceOk(claims.get("aud"))
-                || !(claims.get("exp") instanceof Number exp) || exp.longValue() + LEEWAY_SECONDS < now
-                || (claims.get("nbf") instanceof Number nbf && nbf.longValue() - LEEWAY_SECONDS > now)
-                || !(claims.get("sub") instanceof String sub) || !(claims.get("sid") instanceof String sid)) {
+        Jwt jwt;
+        try {
+            SignedJwt signed = SignedJwt.parseToken(token);
+            jwt = signed.getJwt();
+            Optional<String> kid = jwt.keyId();
+            if (kid.isEmpty() || !signed.verifySignature(keys.keys(kid.get())).isValid()
+                    || !validator(Instant.ofEpochSecond(now)).validate(jwt).isValid()) {
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            // Malformed base64 or JSON, or a claim of the wrong JSON type: not a token of ours.
+            return Optional.empty();
+        }
+        if (!(jwt.subject().orElse(null) instanceof String sub) || !(jwt.payloadClaim("sid").orElse(null) instanceof JsonString sid)) {
             return Optional.empty();
         }
         long userId;
@@ -120,10 +144,22 @@ public final class TokenVerifier {
             return Optional.empty();
         }
         Set<String> roles = new HashSet<>();
-        if (claims.get("roles") instanceof Collection<?> rs) {
-            rs.forEach(r -> roles.add(String.valueOf(r)));
+        if (jwt.payloadClaim("roles").orElse(null) instanceof JsonArray rs) {
+            rs.forEach(r -> roles.add(r instanceof JsonString s ? s.getString() : r.toString()));
         }
-        return Optional.of(new Caller(userId, sid, Set.copyOf(roles)));
+        return Optional.of(new Verified(new Caller(userId, sid.getString(), Set.copyOf(roles)), jwt.expirationTime().orElseThrow().getEpochSecond()));
+    }
+
+    /** The claim checks at {@code now}: issuer, audience and expiry required; nbf and iat within the leeway. */
+    private static JwtValidator validator(Instant now) {
+        return JwtValidator.builder()
+                .addIssuerValidator(ISSUER)
+                .addAudienceValidator(AUDIENCE)
+                .addExpirationValidator(v -> v.now(now).allowedTimeSkew(LEEWAY).mandatory(true))
+                .addNotBeforeValidator(v -> v.now(now).allowedTimeSkew(LEEWAY))
+                .addIssueTimeValidator(v -> v.now(now).allowedTimeSkew(LEEWAY))
+                .addCriticalValidator()
+                .build();
     }
 
     /**
@@ -162,12 +198,19 @@ public final class TokenVerifier {
 
     /** Claims for a new access token; auth signs them. */
     public static Map<String, Object> claims(long userId, String sessionId, Collection<String> roles, Instant issuedAt, Instant expiresAt, String jti) {
-        return Map.of("iss", ISSUER, "aud", AUDIENCE, "sub", Long.toString(userId), "sid", sessionId,
-                "roles", roles, "iat", issuedAt.getEpochSecond(), "nbf", issuedAt.getEpochSecond(),
-                "exp", expiresAt.getEpochSecond(), "jti", jti);
+        return claims(userId, sessionId, roles, issuedAt, expiresAt, jti, Map.of());
     }
 
-    private static boolean audienceOk(Object aud) {
-        return AUDIENCE.equals(aud) || (aud instanceof Collection<?> c && c.contains(AUDIENCE));
+    /**
+     * Claims for a new access token with {@code extra} ones beside Courier's (a client dialect's,
+     * say); an extra claim cannot replace one of Courier's.
+     */
+    public static Map<String, Object> claims(long userId, String sessionId, Collection<String> roles, Instant issuedAt, Instant expiresAt, String jti,
+                                             Map<String, ?> extra) {
+        Map<String, Object> claims = new java.util.LinkedHashMap<>(extra);
+        claims.putAll(Map.of("iss", ISSUER, "aud", AUDIENCE, "sub", Long.toString(userId), "sid", sessionId,
+                "roles", roles, "iat", issuedAt.getEpochSecond(), "nbf", issuedAt.getEpochSecond(),
+                "exp", expiresAt.getEpochSecond(), "jti", jti));
+        return Map.copyOf(claims);
     }
 }
