@@ -12,9 +12,9 @@ import java.util.Map;
 import io.helidon.dbclient.DbExecute;
 
 import dev.courier.platform.db.Database;
-import dev.courier.stats.db.StatsDb;
+import dev.courier.platform.db.SqlClient;
 
-import static dev.courier.stats.db.StatsDb.number;
+import static dev.courier.platform.db.SqlClient.number;
 
 /**
  * Answers range queries from the pre-aggregated counters: whole buckets from {@code counters}
@@ -27,7 +27,10 @@ public final class CountStore {
     /** How many of each day's busiest subjects the ranked lists read (at least the limit asked). */
     static final int TOP_DEPTH = 200;
 
-    private final StatsDb db;
+    /** Named statements of the stats service (fixed SQL). */
+    public static final String STATEMENTS = "dev/courier/stats/statements.yaml";
+
+    private final SqlClient db;
     private final int topDepth;
 
     public CountStore(Database db) {
@@ -36,7 +39,7 @@ public final class CountStore {
 
     /** With another depth of the per-day ranked lists (tests use tiny ones to exercise the proof). */
     public CountStore(Database db, int topDepth) {
-        this.db = StatsDb.over(db);
+        this.db = SqlClient.over(db, STATEMENTS);
         this.topDepth = topDepth;
     }
 

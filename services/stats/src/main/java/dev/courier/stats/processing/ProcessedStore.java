@@ -16,9 +16,9 @@ import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 
 import dev.courier.platform.db.Database;
-import dev.courier.stats.db.StatsDb;
+import dev.courier.platform.db.SqlClient;
 
-import static dev.courier.stats.db.StatsDb.number;
+import static dev.courier.platform.db.SqlClient.number;
 
 /**
  * The consumer's SQL (named statements in {@code statements.yaml}): processed rows, counter
@@ -30,10 +30,10 @@ final class ProcessedStore {
     record Position(long next, long published) {
     }
 
-    private final StatsDb db;
+    private final SqlClient db;
 
     ProcessedStore(Database db) {
-        this.db = StatsDb.over(db);
+        this.db = SqlClient.over(db, dev.courier.stats.counts.CountStore.STATEMENTS);
     }
 
     <T> T inTransaction(Function<DbTransaction, T> work) {

@@ -1,4 +1,4 @@
-package dev.courier.stats.db;
+package dev.courier.platform.db;
 
 import java.sql.SQLException;
 import java.util.function.Function;
@@ -14,28 +14,24 @@ import io.helidon.dbclient.DbTransaction;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.dbclient.jdbc.JdbcConnectionPool;
 
-import dev.courier.platform.db.DataAccessException;
-import dev.courier.platform.db.Database;
-
 /**
- * Stats' data access: Helidon's DB Client (JDBC) with the named statements of
- * {@code dev/courier/stats/statements.yaml}, over the service's one connection pool (the platform's
+ * Helidon's DB Client (JDBC) with a service's named statements (the {@code statements} node of a
+ * classpath YAML file beside its code), over the service's one connection pool (the platform's
  * HikariCP pool, which migrations and the readiness check use too, so there is no second pool to
- * size). Failures come out as {@link DataAccessException}, as from every other store, so an outage
- * answers 503 and the consumer retries its batch.
+ * size; {@code helidon-dbclient-hikari} would open another). Failures come out as
+ * {@link DataAccessException}, as from raw JDBC, so an outage answers 503 and a consumer retries.
  */
-public final class StatsDb {
-
-    private static final DbStatements STATEMENTS = DbStatements.create(
-            Config.just(ConfigSources.classpath("dev/courier/stats/statements.yaml")).get("statements"));
+public final class SqlClient {
 
     private final DbClient client;
 
-    private StatsDb(DbClient client) {
+    private SqlClient(DbClient client) {
         this.client = client;
     }
 
-    public static StatsDb over(Database db) {
+    /** A client with the statements of {@code statementsResource} (a classpath path, no leading slash). */
+    public static SqlClient over(Database db, String statementsResource) {
+        DbStatements statements = DbStatements.create(Config.just(ConfigSources.classpath(statementsResource)).get("statements"));
         JdbcConnectionPool pool = () -> {
             try {
                 return db.dataSource().getConnection();
@@ -43,7 +39,7 @@ public final class StatsDb {
                 throw new DbClientException("No connection from the pool", e);
             }
         };
-        return new StatsDb(JdbcClientBuilder.create().statements(STATEMENTS).connectionPool(pool).build());
+        return new SqlClient(JdbcClientBuilder.create().statements(statements).connectionPool(pool).build());
     }
 
     /** Statements in autocommit mode, each on a connection of its own. */
@@ -85,6 +81,16 @@ public final class StatsDb {
     /** A numeric column as a long (PostgreSQL's {@code sum(bigint)} is a numeric). */
     public static long number(DbRow row, int column) {
         return ((Number) row.column(column).get()).longValue();
+    }
+
+    /** The database's own error (SQL state, constraint) behind a client failure, if there is one. */
+    public static java.util.Optional<SQLException> cause(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return java.util.Optional.of(sql);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static RuntimeException translate(DbClientException e) {
