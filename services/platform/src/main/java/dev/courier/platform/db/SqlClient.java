@@ -80,7 +80,7 @@ public final class SqlClient {
 
     /** A numeric column as a long (PostgreSQL's {@code sum(bigint)} is a numeric). */
     public static long number(DbRow row, int column) {
-        return ((Number) row.column(column).get()).longValue();
+        return row.column(column).get(Number.class).longValue();
     }
 
     /** The database's own error (SQL state, constraint) behind a client failure, if there is one. */
