@@ -148,7 +148,7 @@ public final class AuthApp implements CourierApp {
         return "auth";
     }
 
-    /** Never behind the gateway or ingress: the document and operators' endpoints. */
+    /** Never behind the gateway or ingress: operators' endpoints (the document is {@link #openApiDocument()}). */
     @Override
     public void ownRouting(HttpRouting.Builder routing) {
         keyAdmin.routing(routing, internalRoutes);

@@ -22,8 +22,9 @@ import dev.courier.platform.http.Problems;
 
 /**
  * Builds, starts and stops a service's web server. The service port serves the app's routes; a
- * second socket, {@value #MANAGEMENT}, serves {@code /health}, {@code /metrics} and the app's own
- * routes ({@code /openapi}), so an ingress that routes only the service port can never expose them.
+ * second socket, {@value #MANAGEMENT}, serves {@code /health}, {@code /metrics}, the app's own
+ * routes and its OpenAPI document ({@code /openapi}), so an ingress that routes only the service
+ * port can never expose them.
  */
 public final class Servers {
 
