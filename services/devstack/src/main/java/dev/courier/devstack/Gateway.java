@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.websocket.WsRouting;
@@ -74,6 +75,8 @@ final class Gateway {
         apps.forEach(app -> app.websocket(ws));
         var builder = WebServer.builder();
         Servers.http1AndWebSocketOnly(builder);
+        // helidon-openapi on the classpath registers itself on every server; the gateway has no document.
+        builder.addFeature(OpenApiFeature.builder().isEnabled(false).build());
         WebServer server = builder
                 .host("127.0.0.1")
                 .port(port)

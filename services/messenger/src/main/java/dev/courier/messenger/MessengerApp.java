@@ -1,6 +1,7 @@
 package dev.courier.messenger;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -148,6 +149,11 @@ public final class MessengerApp implements CourierApp {
     @Override
     public void ownRouting(HttpRouting.Builder routing) {
         docs.register(routing);
+    }
+
+    @Override
+    public Optional<String> openApiDocument() {
+        return Optional.of(ApiDocs.OPENAPI);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -44,7 +45,6 @@ import dev.courier.notifier.subscriptions.WriteLimit;
 import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.platform.events.Topics;
 import dev.courier.platform.server.Backing;
-import dev.courier.platform.http.Documents;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.RevokedSessions;
@@ -69,7 +69,6 @@ public final class NotifierApp implements CourierApp {
     private final Config subscriptionLimits;
     private final Duration emailFlush;
     private final ChatMembership membership;
-    private final byte[] openapi;
 
     private NotifierApp(Config config, Backing backing) {
         Config notifier = config.get("courier.notifier");
@@ -115,7 +114,6 @@ public final class NotifierApp implements CourierApp {
                         Duration.ofMillis(notifier.get("dispatch.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("dispatch.maxdelayseconds").asLong().orElse(30L))));
         this.membership = ChatMembership.fromConfig(config);
-        this.openapi = Documents.load(NotifierApp.class, "/openapi/notifier.yaml");
     }
 
     public static NotifierApp create(Config config) {
@@ -152,8 +150,8 @@ public final class NotifierApp implements CourierApp {
     }
 
     @Override
-    public void ownRouting(HttpRouting.Builder routing) {
-        routing.get("/openapi", Documents.yaml(openapi));
+    public Optional<String> openApiDocument() {
+        return Optional.of("openapi/notifier.yaml");
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -17,7 +18,6 @@ import dev.courier.platform.security.RemoteJwks;
 import dev.courier.platform.security.RevokedSessions;
 import dev.courier.platform.security.TokenVerifier;
 import dev.courier.platform.server.Backing;
-import dev.courier.platform.http.Documents;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.stats.api.SeedStatsService;
 import dev.courier.stats.api.StatsService;
@@ -34,7 +34,6 @@ public final class StatsApp implements CourierApp {
     private final CountStore counts;
     private final TokenVerifier verifier;
     private final RevokedSessions revoked;
-    private final byte[] openapi;
 
     private StatsApp(Backing backing, StatsConsumer consumer, Duration stuckAfter, TokenVerifier verifier, RevokedSessions revoked) {
         this.backing = backing;
@@ -43,7 +42,6 @@ public final class StatsApp implements CourierApp {
         this.counts = new CountStore(backing.db());
         this.verifier = verifier;
         this.revoked = revoked;
-        this.openapi = Documents.load(StatsApp.class, "/openapi/stats.yaml");
     }
 
     public static StatsApp create(Config config) {
@@ -76,8 +74,8 @@ public final class StatsApp implements CourierApp {
     }
 
     @Override
-    public void ownRouting(HttpRouting.Builder routing) {
-        routing.get("/openapi", Documents.yaml(openapi));
+    public Optional<String> openApiDocument() {
+        return Optional.of("openapi/stats.yaml");
     }
 
     @Override

@@ -1,9 +1,6 @@
 package dev.courier.auth.recovery;
 
 import java.lang.System.Logger.Level;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,15 +8,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.courier.auth.mail.MailedTokens;
 import dev.courier.auth.passwords.PasswordHasher;
 import dev.courier.auth.passwords.PasswordPolicy;
 import dev.courier.auth.profiles.Profiles;
 import dev.courier.auth.sessions.SessionStore;
-import dev.courier.auth.sessions.Tokens;
 import dev.courier.auth.users.User;
 import dev.courier.auth.users.UserStore;
 import dev.courier.auth.users.Validation;
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 import dev.courier.platform.http.ProblemException;
 
 /**
@@ -32,35 +30,28 @@ public final class PasswordResets implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PasswordResets.class.getName());
 
-    private static final String INSERT = "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, ?)";
-    private static final String CONSUME = """
-            UPDATE password_resets SET used_at = now()
-            WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
-            RETURNING user_id""";
-    private static final String CONSUME_OTHERS = "UPDATE password_resets SET used_at = now() WHERE user_id = ? AND used_at IS NULL";
-
-    private final Database db;
+    private final SqlClient db;
+    private final MailedTokens tokens;
     private final UserStore users;
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
     private final SessionStore sessions;
     private final Profiles profiles;
     private final Mailer mailer;
-    private final Clock clock;
     private final Duration ttl;
     private final String linkBase;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     public PasswordResets(Database db, UserStore users, PasswordHasher hasher, PasswordPolicy policy, SessionStore sessions,
                           Profiles profiles, Mailer mailer, Clock clock, Duration ttl, String linkBase) {
-        this.db = db;
+        this.db = SqlClient.over(db, UserStore.STATEMENTS);
+        this.tokens = new MailedTokens("password_resets", false, clock, ttl);
         this.users = users;
         this.hasher = hasher;
         this.policy = policy;
         this.sessions = sessions;
         this.profiles = profiles;
         this.mailer = mailer;
-        this.clock = clock;
         this.ttl = ttl;
         this.linkBase = linkBase;
     }
@@ -77,15 +68,7 @@ public final class PasswordResets implements AutoCloseable {
     }
 
     private void issueAndMail(User user) {
-        String token = Tokens.random(32);
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ps.setBytes(1, Tokens.sha256(token));
-                ps.setLong(2, user.id());
-                ps.setTimestamp(3, Timestamp.from(clock.instant().plus(ttl)));
-                return ps.executeUpdate();
-            }
-        });
+        String token = db.execute(exec -> tokens.issue(exec, user.id(), user.email()));
         String text = """
                 Hello %s,
 
@@ -109,26 +92,11 @@ public final class PasswordResets implements AutoCloseable {
         Validation.bounded("token", token, 128);
         policy.check("newPassword", newPassword);
         String hash = hasher.hash(newPassword);
-        Optional<Long> userId = db.inTransaction(c -> {
-            Long uid = null;
-            try (PreparedStatement ps = c.prepareStatement(CONSUME)) {
-                ps.setBytes(1, Tokens.sha256(token));
-                ps.setTimestamp(2, Timestamp.from(clock.instant()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        uid = rs.getLong(1);
-                    }
-                }
-            }
-            if (uid != null) {
-                try (PreparedStatement ps = c.prepareStatement(CONSUME_OTHERS)) {
-                    ps.setLong(1, uid);
-                    ps.executeUpdate();
-                }
-                users.changePassword(c, uid, hash);
-            }
-            return Optional.ofNullable(uid);
-        });
+        // Spending one token spends its siblings too (changePassword), so an older link cannot undo this reset.
+        Optional<Long> userId = db.inTransaction(tx -> tokens.spend(tx, token).map(spent -> {
+            users.changePassword(tx, spent.userId(), hash);
+            return spent.userId();
+        }));
         long uid = userId.orElseThrow(() -> ProblemException.badField("token", "The reset token is invalid, used or expired."));
         sessions.revokeAll(uid, null);
         profiles.invalidate(uid);

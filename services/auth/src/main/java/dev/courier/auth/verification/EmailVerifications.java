@@ -1,24 +1,20 @@
 package dev.courier.auth.verification;
 
 import java.lang.System.Logger.Level;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.postgresql.util.PSQLException;
-
+import dev.courier.auth.mail.MailedTokens;
 import dev.courier.auth.profiles.Profiles;
 import dev.courier.auth.recovery.Mailer;
-import dev.courier.auth.sessions.Tokens;
 import dev.courier.auth.users.User;
 import dev.courier.auth.users.UserStore;
 import dev.courier.auth.users.Validation;
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 import dev.courier.platform.http.ProblemException;
 
 /**
@@ -32,30 +28,21 @@ public final class EmailVerifications implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EmailVerifications.class.getName());
 
-    private static final String INSERT = "INSERT INTO email_verifications (token_hash, user_id, email, expires_at) VALUES (?, ?, ?, ?)";
-    private static final String CONSUME = """
-            UPDATE email_verifications SET used_at = now()
-            WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
-            RETURNING user_id, email""";
-    private static final String VERIFY = """
-            UPDATE users SET email_verified_at = now()
-            WHERE id = ? AND email = ? AND email_verified_at IS NULL""";
-
-    private final Database db;
+    private final SqlClient db;
+    private final MailedTokens tokens;
     private final UserStore users;
     private final Profiles profiles;
     private final Mailer mailer;
-    private final Clock clock;
     private final Duration ttl;
     private final String linkBase;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
     public EmailVerifications(Database db, UserStore users, Profiles profiles, Mailer mailer, Clock clock, Duration ttl, String linkBase) {
-        this.db = db;
+        this.db = SqlClient.over(db, UserStore.STATEMENTS);
+        this.tokens = new MailedTokens("email_verifications", true, clock, ttl);
         this.users = users;
         this.profiles = profiles;
         this.mailer = mailer;
-        this.clock = clock;
         this.ttl = ttl;
         this.linkBase = linkBase;
     }
@@ -84,16 +71,7 @@ public final class EmailVerifications implements AutoCloseable {
     }
 
     private void issueAndMail(User user) {
-        String token = Tokens.random(32);
-        db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                ps.setBytes(1, Tokens.sha256(token));
-                ps.setLong(2, user.id());
-                ps.setString(3, user.email());
-                ps.setTimestamp(4, Timestamp.from(clock.instant().plus(ttl)));
-                return ps.executeUpdate();
-            }
-        });
+        String token = db.execute(exec -> tokens.issue(exec, user.id(), user.email()));
         String text = """
                 Hello %s,
 
@@ -113,32 +91,17 @@ public final class EmailVerifications implements AutoCloseable {
     /** Verifies the address a token was mailed to, for the account it was mailed for. */
     public void verify(String token) {
         Validation.bounded("token", token, 128);
-        Long verified = db.inTransaction(c -> {
-            long userId;
-            String email;
-            try (PreparedStatement ps = c.prepareStatement(CONSUME)) {
-                ps.setBytes(1, Tokens.sha256(token));
-                ps.setTimestamp(2, Timestamp.from(clock.instant()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    userId = rs.getLong(1);
-                    email = rs.getString(2);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(VERIFY)) {
-                ps.setLong(1, userId);
-                ps.setString(2, email);
-                ps.executeUpdate();
-            } catch (PSQLException e) {
-                if ("23505".equals(e.getSQLState())) {
+        Long verified = db.inTransaction(tx -> tokens.spend(tx, token).map(spent -> {
+            try {
+                tx.namedUpdate("verify-email", spent.userId(), spent.email());
+            } catch (RuntimeException e) {
+                if (SqlClient.cause(e).filter(sql -> "23505".equals(sql.getSQLState())).isPresent()) {
                     throw ProblemException.conflict("token", "Another account has verified this address.");
                 }
                 throw e;
             }
-            return userId;
-        });
+            return spent.userId();
+        }).orElse(null));
         if (verified == null) {
             throw ProblemException.badField("token", "The verification token is invalid, used or expired.");
         }

@@ -1,6 +1,7 @@
 package dev.courier.platform.server;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.webserver.WebServerConfig;
@@ -21,9 +22,18 @@ public interface CourierApp extends AutoCloseable {
 
     /**
      * Routes served only on the service's own port, never through the shared gateway or ingress
-     * path routing: {@code /openapi}, internal endpoints.
+     * path routing: internal endpoints, other documents than {@link #openApiDocument()}.
      */
     default void ownRouting(HttpRouting.Builder routing) {
+    }
+
+    /**
+     * The service's OpenAPI document: a classpath resource (no leading slash, unique across the
+     * services, as the devstack runs them in one JVM), served by Helidon's OpenAPI feature at
+     * {@code /openapi} on the service's own port and its management port, never behind the gateway.
+     */
+    default Optional<String> openApiDocument() {
+        return Optional.empty();
     }
 
     /** WebSocket endpoints, if any. */

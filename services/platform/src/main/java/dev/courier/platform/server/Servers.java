@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -20,8 +22,9 @@ import dev.courier.platform.http.Problems;
 
 /**
  * Builds, starts and stops a service's web server. The service port serves the app's routes; a
- * second socket, {@value #MANAGEMENT}, serves {@code /health}, {@code /metrics} and the app's own
- * routes ({@code /openapi}), so an ingress that routes only the service port can never expose them.
+ * second socket, {@value #MANAGEMENT}, serves {@code /health}, {@code /metrics}, the app's own
+ * routes and its OpenAPI document ({@code /openapi}), so an ingress that routes only the service
+ * port can never expose them.
  */
 public final class Servers {
 
@@ -60,6 +63,7 @@ public final class Servers {
         app.websocket(ws);
         server.addRouting(ws);
         server.addFeature(observe(app, shutdown));
+        server.addFeature(openApi(app));
         http1AndWebSocketOnly(server, headerTimeout);
         app.server(server);
         tune(server, grace, noDelay);
@@ -111,6 +115,27 @@ public final class Servers {
                                 .addReceiveListener(new HeaderDeadline(headerTimeout)).build(),
                         io.helidon.webserver.websocket.WsConfig.create()));
         server.connectionOptions(noDelay(server.connectionOptions().orElse(null), true));
+    }
+
+    /**
+     * {@code /openapi} on the service's own port and its management port: the app's static document,
+     * as YAML ({@code application/vnd.oai.openapi}, also without an {@code Accept}) or JSON as the
+     * client asks ({@code Accept}, or {@code ?format=json|yaml}). An app without a document gets the
+     * feature disabled, so the copy Helidon would discover on the classpath does not answer.
+     */
+    static OpenApiFeature openApi(CourierApp app) {
+        Optional<String> document = app.openApiDocument();
+        if (document.isEmpty()) {
+            return OpenApiFeature.builder().isEnabled(false).build();
+        }
+        // Helidon logs a missing file and serves an empty document; a missing one is a build mistake.
+        if (Thread.currentThread().getContextClassLoader().getResource(document.get()) == null) {
+            throw new IllegalStateException("Missing OpenAPI document " + document.get() + " of " + app.name());
+        }
+        return OpenApiFeature.builder()
+                .staticFile(document.get())
+                .sockets(java.util.Set.of(WebServer.DEFAULT_SOCKET_NAME, MANAGEMENT))
+                .build();
     }
 
     /**

@@ -1,9 +1,5 @@
 package dev.courier.stats.counts;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,7 +9,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.helidon.dbclient.DbExecute;
+
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
+
+import static dev.courier.platform.db.SqlClient.number;
 
 /**
  * Answers range queries from the pre-aggregated counters: whole buckets from {@code counters}
@@ -26,7 +27,10 @@ public final class CountStore {
     /** How many of each day's busiest subjects the ranked lists read (at least the limit asked). */
     static final int TOP_DEPTH = 200;
 
-    private final Database db;
+    /** Named statements of the stats service (fixed SQL). */
+    public static final String STATEMENTS = "dev/courier/stats/statements.yaml";
+
+    private final SqlClient db;
     private final int topDepth;
 
     public CountStore(Database db) {
@@ -35,7 +39,7 @@ public final class CountStore {
 
     /** With another depth of the per-day ranked lists (tests use tiny ones to exercise the proof). */
     public CountStore(Database db, int topDepth) {
-        this.db = db;
+        this.db = SqlClient.over(db, STATEMENTS);
         this.topDepth = topDepth;
     }
 
@@ -52,10 +56,11 @@ public final class CountStore {
         if (since >= to) {
             return 0;
         }
-        return db.withConnection(c -> count(c, metric, subject, since, to));
+        return db.execute(exec -> count(exec, metric, subject, since, to));
     }
 
-    private static long count(Connection c, Metric metric, long subject, long since, long to) throws SQLException {
+    /** The statement's shape follows the range (its buckets and raw edges), so it is built here, not named. */
+    private static long count(DbExecute exec, Metric metric, long subject, long since, long to) {
         List<Span> spans = Span.decompose(since, to, metric.grains());
         StringBuilder sql = new StringBuilder("SELECT coalesce(sum(n), 0) FROM (");
         List<Object> args = new ArrayList<>();
@@ -81,13 +86,7 @@ public final class CountStore {
             }
         }
         sql.append(") x");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return exec.get(sql.toString(), args.toArray()).map(r -> number(r, 1)).orElse(0L);
     }
 
     /**
@@ -124,22 +123,10 @@ public final class CountStore {
         for (long b = since; b < to; b += day) {
             days.add(b);
         }
-        return db.withConnection(c -> {
-            List<long[]> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT d.bucket, t.subject, t.n FROM unnest(?::int8[]) AS d(bucket)
-                    CROSS JOIN LATERAL (SELECT subject, n FROM counters
-                                        WHERE metric = ? AND grain = ? AND bucket = d.bucket
-                                        ORDER BY n DESC LIMIT ?) t""")) {
-                ps.setArray(1, c.createArrayOf("int8", days.toArray(new Long[0])));
-                ps.setShort(2, metric.code());
-                ps.setInt(3, day);
-                ps.setInt(4, depth);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
-                    }
-                }
+        return db.execute(exec -> {
+            List<long[]> rows;
+            try (var found = exec.namedQuery("top-by-day", days.toArray(new Long[0]), metric.code(), day, depth)) {
+                rows = found.map(r -> new long[] {number(r, 1), number(r, 2), number(r, 3)}).toList();
             }
             // A day whose list is full may hide subjects with up to its last count; a shorter list hides none.
             Map<Long, Integer> listed = new HashMap<>();
@@ -174,21 +161,9 @@ public final class CountStore {
                     contenders.add(e.getKey());
                 }
             }
-            List<Ranked> exact = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT subject, sum(n) FROM counters
-                    WHERE metric = ? AND subject = ANY (?) AND grain = ? AND bucket >= ? AND bucket < ?
-                    GROUP BY subject""")) {
-                ps.setShort(1, metric.code());
-                ps.setArray(2, c.createArrayOf("int8", contenders.toArray(new Long[0])));
-                ps.setInt(3, day);
-                ps.setLong(4, since);
-                ps.setLong(5, to);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        exact.add(new Ranked(rs.getLong(1), rs.getLong(2)));
-                    }
-                }
+            List<Ranked> exact;
+            try (var sums = exec.namedQuery("sum-by-subject", metric.code(), contenders.toArray(new Long[0]), day, since, to)) {
+                exact = new ArrayList<>(sums.map(r -> new Ranked(number(r, 1), number(r, 2))).toList());
             }
             exact.sort(Comparator.comparingLong(Ranked::messages).reversed().thenComparingLong(Ranked::id));
             List<Ranked> best = exact.subList(0, Math.min(limit, exact.size()));
@@ -222,16 +197,9 @@ public final class CountStore {
         }
         sql.append(") x GROUP BY subject ORDER BY total DESC, subject LIMIT ?");
         args.add(limit);
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                bind(ps, args);
-                List<Ranked> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Ranked(rs.getLong(1), rs.getLong(2)));
-                    }
-                }
-                return out;
+        return db.execute(exec -> {
+            try (var rows = exec.query(sql.toString(), args.toArray())) {
+                return rows.map(r -> new Ranked(number(r, 1), number(r, 2))).toList();
             }
         });
     }
@@ -245,22 +213,15 @@ public final class CountStore {
             return List.of();
         }
         if (!metric.grains().contains(grain)) {
-            return db.withConnection(c -> rawSeries(c, metric, subject, grain, since, to));
+            return db.execute(exec -> rawSeries(exec, metric, subject, grain, since, to));
         }
-        return db.withConnection(c -> {
+        return db.execute(exec -> {
             long fullFrom = grain.ceil(since);
             long fullTo = grain.floor(to);
             Map<Long, Long> values = new HashMap<>();
             if (fullFrom < fullTo) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        SELECT bucket, n FROM counters
-                        WHERE metric = ? AND subject = ? AND grain = ? AND bucket >= ? AND bucket < ?""")) {
-                    bind(ps, List.of(metric.code(), subject, grain.seconds(), fullFrom, fullTo));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            values.put(rs.getLong(1), rs.getLong(2));
-                        }
-                    }
+                try (var rows = exec.namedQuery("buckets", metric.code(), subject, grain.seconds(), fullFrom, fullTo)) {
+                    rows.forEach(r -> values.put(number(r, 1), number(r, 2)));
                 }
             }
             List<Point> points = new ArrayList<>();
@@ -269,7 +230,7 @@ public final class CountStore {
                 long hi = Math.min(t + grain.seconds(), to);
                 boolean whole = lo == t && hi == t + grain.seconds();
                 // The partial buckets at the edges (at most two) are counted exactly.
-                points.add(new Point(t, whole ? values.getOrDefault(t, 0L) : count(c, metric, subject, lo, hi)));
+                points.add(new Point(t, whole ? values.getOrDefault(t, 0L) : count(exec, metric, subject, lo, hi)));
             }
             return points;
         });
@@ -279,8 +240,7 @@ public final class CountStore {
      * A series at a grain finer than the metric's counters: one user's or chat's raw rows in the
      * range, grouped by bucket (the range is bounded by the series' point limit).
      */
-    private static List<Point> rawSeries(Connection c, Metric metric, long subject, Grain grain, long since, long to)
-            throws SQLException {
+    private static List<Point> rawSeries(DbExecute exec, Metric metric, long subject, Grain grain, long since, long to) {
         String sql = "SELECT floor(extract(epoch FROM created_at) / ?)::bigint * ? AS b, " + rawCount(metric)
                 + " FROM " + rawTable(metric) + " WHERE " + rawSubject(metric) + "created_at >= ? AND created_at < ? GROUP BY b";
         List<Object> args = new ArrayList<>(List.of(grain.seconds(), grain.seconds()));
@@ -290,13 +250,8 @@ public final class CountStore {
         args.add(time(since));
         args.add(time(to));
         Map<Long, Long> values = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
+        try (var rows = exec.query(sql, args.toArray())) {
+            rows.forEach(r -> values.put(number(r, 1), number(r, 2)));
         }
         List<Point> points = new ArrayList<>();
         for (long t = grain.floor(since); t < to; t += grain.seconds()) {
@@ -334,11 +289,5 @@ public final class CountStore {
 
     static OffsetDateTime time(long second) {
         return OffsetDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC);
-    }
-
-    private static void bind(PreparedStatement ps, List<?> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            ps.setObject(i + 1, args.get(i));
-        }
     }
 }
