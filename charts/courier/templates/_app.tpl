@@ -30,6 +30,10 @@ four services stay alike and differ only in their values.
 {{- $_ := set $cfg "courier.kafka.partitions" (toString $root.Values.kafka.partitions) }}
 {{- $_ := set $cfg "courier.kafka.replication" (include "courier.kafkaReplication" $root) }}
 {{- $authUrl := include "courier.serviceUrl" (dict "root" $root "component" "auth") }}
+{{- /* Seed 002's public gRPC listener (plain h2c: the ingress or Gateway terminates TLS in front of it). */}}
+{{- if has $c (list "auth" "messenger") }}
+{{- $_ := set $cfg (printf "courier.%s.publicgrpc.port" $c) (toString $svc.publicGrpcPort) }}
+{{- end }}
 {{- if eq $c "auth" }}
 {{- $_ := set $cfg "courier.auth.grpc.port" (toString $svc.grpcPort) }}
 {{- $_ := set $cfg "courier.auth.reset.url" (printf "https://%s/app/#reset=" $root.Values.publicHost) }}
@@ -126,6 +130,15 @@ spec:
       protocol: TCP
       appProtocol: grpc
     {{- end }}
+    {{- if and .root.Values.publicGrpc.enabled (has .component (list "auth" "messenger")) }}
+    # Seed 002's public gRPC API, routed by the "-grpc" Ingress and the GRPCRoute; HTTP/2 without TLS
+    # behind the proxy (kubernetes.io/h2c tells a Gateway so).
+    - name: grpc-public
+      port: {{ $svc.publicGrpcPort }}
+      targetPort: grpc-public
+      protocol: TCP
+      appProtocol: kubernetes.io/h2c
+    {{- end }}
 {{- end }}
 
 {{- define "courier.app.deployment" -}}
@@ -190,6 +203,11 @@ spec:
             {{- if eq .component "auth" }}
             - name: grpc
               containerPort: {{ $svc.grpcPort }}
+              protocol: TCP
+            {{- end }}
+            {{- if has .component (list "auth" "messenger") }}
+            - name: grpc-public
+              containerPort: {{ $svc.publicGrpcPort }}
               protocol: TCP
             {{- end }}
             - name: management

@@ -13,6 +13,7 @@ import dev.courier.platform.testing.Http;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 
 /** The whole system as `./courier dev` runs it: five services on real servers, one gateway port. */
 class DevStackTest {
@@ -62,9 +63,66 @@ class DevStackTest {
         assertThat(metricsOnceRecorded("auth", "http_server_requests_seconds_bucket{"), containsString("\nhttp_server_requests_seconds_bucket{"));
         String messenger = Http.port(stack.managementPort("messenger")).get("/metrics", Map.of("Accept", "text/plain")).body();
         for (String metric : new String[] {"courier_messenger_ws_connections", "courier_messenger_outbox_backlog",
-                "courier_messenger_outbox_lag_seconds"}) {
+                "courier_messenger_outbox_lag_seconds", "courier_messenger_ws_frames_received_total",
+                "courier_messenger_ws_frames_sent_total", "courier_messenger_ws_slow_disconnects_total{",
+                "courier_messenger_sends_total{"}) {
             assertThat(metric, messenger, containsString("\n" + metric));
         }
+        // Consumer lag and push outcomes; every outcome's series is there before the first push.
+        String notifier = Http.port(stack.managementPort("notifier")).get("/metrics", Map.of("Accept", "text/plain")).body();
+        assertThat(notifier, containsString("\ncourier_notifier_consumer_lag"));
+        for (String outcome : new String[] {"delivered", "gone", "retry", "failed", "rejected"}) {
+            assertThat(outcome, sample(notifier, "courier_notifier_push_attempts_total", "outcome", outcome), is(notNullValue()));
+            assertThat(outcome, sample(notifier, "courier_notifier_push_duration_seconds_count", "outcome", outcome), is(notNullValue()));
+        }
+        assertThat(notifier, containsString("\ncourier_notifier_push_duration_seconds_bucket{"));
+        assertThat(Http.port(stack.managementPort("stats")).get("/metrics", Map.of("Accept", "text/plain")).body(),
+                containsString("\ncourier_stats_consumer_lag"));
+    }
+
+    @Test
+    void sendsAreCountedByTheTransportTheyCameOn() {
+        Http gateway = Http.port(stack.gatewayPort());
+        User alice = signUp(gateway);
+        User bob = signUp(gateway);
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + alice.token());
+        double rest = sends("rest");
+        double seed = sends("seed");
+        double ws = sends("ws");
+        assertThat(gateway.post("/api/v1/messages", Map.of("toUserId", bob.id(), "text", "over REST"), auth).status(), is(201));
+        assertThat(gateway.post("/send", Map.of("pal_id", bob.id(), "message", "seed 000's /send"), auth).status() / 100, is(2));
+        assertThat(gateway.post("/send", Map.of("pal_id", bob.id(), "message", ""), auth).status(), is(400)); // refused: not a send
+        assertThat(sends("rest"), is(rest + 1));
+        assertThat(sends("seed"), is(seed + 1));
+        assertThat(sends("ws"), is(ws));
+    }
+
+    private record User(long id, String token) {
+    }
+
+    private static User signUp(Http gateway) {
+        String name = "metrics" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String password = "Metrics-" + java.util.UUID.randomUUID();
+        Http.Response reg = gateway.post("/api/v1/auth/register",
+                Map.of("username", name, "email", name + "@example.test", "password", password), Map.of());
+        assertThat(reg.body(), reg.status(), is(201));
+        Http.Response login = gateway.post("/api/v1/auth/login", Map.of("login", name, "password", password), Map.of());
+        assertThat(login.body(), login.status(), is(200));
+        return new User(reg.json().get("id").asLong(), login.json().get("accessToken").asText());
+    }
+
+    private static double sends(String transport) {
+        String body = Http.port(stack.managementPort("messenger")).get("/metrics", Map.of("Accept", "text/plain")).body();
+        String value = sample(body, "courier_messenger_sends_total", "transport", transport);
+        assertThat(transport, value, is(notNullValue()));
+        return Double.parseDouble(value);
+    }
+
+    /** The value of the sample of {@code metric} whose label {@code label} is {@code value}, or null. */
+    private static String sample(String exposition, String metric, String label, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(metric)
+                + "\\{[^}]*\\b" + label + "=\"" + java.util.regex.Pattern.quote(value) + "\"[^}]*\\} (\\S+)").matcher(exposition);
+        return m.find() ? m.group(1) : null;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.courier.deploy.chart;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
@@ -74,7 +75,8 @@ class ChartOptionsTest {
         Map<String, String> ingress = new HashMap<>();
         Map<String, String> routes = new HashMap<>();
         for (K8sObject o : objects) {
-            if (o.kind().equals("Ingress")) {
+            // The "-grpc" Ingress is the GRPCRoute's counterpart (PublicGrpcRouteTest).
+            if (o.kind().equals("Ingress") && !o.name().endsWith("-grpc")) {
                 for (Object rule : Manifests.list(Manifests.at(o.body(), "spec", "rules"))) {
                     for (Object p : Manifests.list(Manifests.at(rule, "http", "paths"))) {
                         ingress.put(Manifests.map(p).get("path") + " " + Manifests.map(p).get("pathType"),
@@ -123,6 +125,28 @@ class ChartOptionsTest {
         assertThat(ChartRules.all(objects), is(List.of()));
         Exception e = assertThrows(Exception.class, () -> Charts.render(Map.of("extraVolumeMounts[0].name", "x")));
         assertThat(e.getMessage(), containsString("mountPath"));
+    }
+
+    @Test
+    void thePushFailureAlertCountsOnlyFinalOutcomesAgainstItsThreshold() throws java.io.IOException {
+        // A values file: helm's --set keeps a fraction as a string.
+        java.nio.file.Path values = java.nio.file.Files.createTempFile("push-ratio", ".yaml");
+        java.nio.file.Files.writeString(values, "monitoring:\n  prometheusRule:\n    enabled: true\n    pushFailureRatio: 0.25\n");
+        List<K8sObject> objects = Charts.render(Charts.RENDERABLE, values, Map.of());
+        Map<String, String> alerts = new HashMap<>();
+        for (Object g : Manifests.list(Manifests.at(find(objects, "PrometheusRule", "courier").body(), "spec", "groups"))) {
+            for (Object r : Manifests.list(Manifests.map(g).get("rules"))) {
+                alerts.put((String) Manifests.map(r).get("alert"), (String) Manifests.map(r).get("expr"));
+            }
+        }
+        String push = alerts.get("CourierPushFailureRatio");
+        assertThat(push, containsString("courier_notifier_push_attempts_total{namespace=\"courier\",outcome=~\"failed|rejected\"}"));
+        assertThat(push, containsString("outcome!=\"retry\""));
+        assertThat(push, endsWith("> 0.25"));
+        assertThat(alerts.get("CourierNotifierConsumerLag"), containsString("courier_notifier_consumer_lag"));
+        assertThat(KubernetesSchema.validate(objects), is(List.of()));
+        Exception e = assertThrows(Exception.class, () -> Charts.render(Map.of("monitoring.prometheusRule.pushFailureRatio", "2")));
+        assertThat(e.getMessage(), containsString("pushFailureRatio"));
     }
 
     @Test

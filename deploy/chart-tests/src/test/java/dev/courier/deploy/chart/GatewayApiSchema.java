@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import dev.courier.deploy.chart.Manifests.K8sObject;
 
 /**
- * The parts of gateway.networking.k8s.io/v1 HTTPRoute that Courier uses, checked by hand against
+ * The parts of gateway.networking.k8s.io/v1 HTTPRoute and GRPCRoute that Courier uses, checked by hand against
  * the CRD's schema (v1.2 standard channel): the CRDs are not in the Kubernetes models. Unknown
  * fields, the CRD's size limits, path types and duration syntax fail as the API server would.
  */
@@ -28,6 +28,11 @@ final class GatewayApiSchema {
     private static final Set<String> BACKEND = Set.of("group", "kind", "name", "namespace", "port", "weight", "filters");
     private static final Set<String> TIMEOUTS = Set.of("request", "backendRequest");
     private static final Set<String> PATH_TYPES = Set.of("Exact", "PathPrefix", "RegularExpression");
+    private static final Set<String> GRPC_RULE = Set.of("name", "matches", "filters", "backendRefs", "sessionPersistence");
+    private static final Set<String> GRPC_MATCH = Set.of("method", "headers");
+    private static final Set<String> GRPC_METHOD = Set.of("type", "service", "method");
+    /** GRPCRoute's service name (a fully qualified protobuf service) for an Exact match. */
+    private static final Pattern GRPC_SERVICE = Pattern.compile("^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$");
     /** Gateway API's Duration: GEP-2257. */
     private static final Pattern DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
 
@@ -36,8 +41,9 @@ final class GatewayApiSchema {
 
     static List<String> validate(K8sObject o) {
         List<String> errors = new ArrayList<>();
-        if (!"gateway.networking.k8s.io/v1".equals(o.apiVersion()) || !"HTTPRoute".equals(o.kind())) {
-            errors.add("only gateway.networking.k8s.io/v1 HTTPRoute is checked, not " + o.apiVersion() + "/" + o.kind());
+        boolean grpc = "GRPCRoute".equals(o.kind());
+        if (!"gateway.networking.k8s.io/v1".equals(o.apiVersion()) || !(grpc || "HTTPRoute".equals(o.kind()))) {
+            errors.add("only gateway.networking.k8s.io/v1 HTTPRoute and GRPCRoute are checked, not " + o.apiVersion() + "/" + o.kind());
             return errors;
         }
         unknown(o.body(), TOP, "", errors);
@@ -62,12 +68,12 @@ final class GatewayApiSchema {
         }
         for (Object r : rules) {
             Map<String, Object> rule = map(r);
-            unknown(rule, RULE, "spec.rules[].", errors);
+            unknown(rule, grpc ? GRPC_RULE : RULE, "spec.rules[].", errors);
             List<Object> matches = list(rule.get("matches"));
-            if (matches.size() > 64) {
-                errors.add("spec.rules[].matches: at most 64");
+            if (matches.size() > (grpc ? 8 : 64)) {
+                errors.add("spec.rules[].matches: at most " + (grpc ? 8 : 64));
             }
-            for (Object m : matches) {
+            for (Object m : grpc ? List.of() : matches) {
                 unknown(map(m), MATCH, "spec.rules[].matches[].", errors);
                 Map<String, Object> path = map(map(m).get("path"));
                 unknown(path, PATH, "spec.rules[].matches[].path.", errors);
@@ -77,6 +83,9 @@ final class GatewayApiSchema {
                 if (!(path.get("value") instanceof String v) || !v.startsWith("/")) {
                     errors.add("spec.rules[].matches[].path.value must be a string starting with /");
                 }
+            }
+            if (grpc) {
+                grpcMatches(matches, errors);
             }
             for (Object b : list(rule.get("backendRefs"))) {
                 unknown(map(b), BACKEND, "spec.rules[].backendRefs[].", errors);
@@ -100,6 +109,26 @@ final class GatewayApiSchema {
             errors.add("metadata.name is required");
         }
         return errors;
+    }
+
+    /** A method match: Exact (the default) needs a service or a method, each a valid protobuf name. */
+    private static void grpcMatches(List<Object> matches, List<String> errors) {
+        for (Object m : matches) {
+            unknown(map(m), GRPC_MATCH, "spec.rules[].matches[].", errors);
+            Map<String, Object> method = map(map(m).get("method"));
+            unknown(method, GRPC_METHOD, "spec.rules[].matches[].method.", errors);
+            Object type = method.getOrDefault("type", "Exact");
+            if (!Set.of("Exact", "RegularExpression").contains(type)) {
+                errors.add("spec.rules[].matches[].method.type must be Exact or RegularExpression, got " + type);
+            }
+            if (!method.containsKey("service") && !method.containsKey("method")) {
+                errors.add("spec.rules[].matches[].method: one of service and method is required");
+            }
+            if ("Exact".equals(type) && method.get("service") != null
+                    && !(method.get("service") instanceof String s && s.length() <= 1024 && GRPC_SERVICE.matcher(s).matches())) {
+                errors.add("spec.rules[].matches[].method.service is not a protobuf service name: " + method.get("service"));
+            }
+        }
     }
 
     private static void unknown(Map<String, Object> m, Set<String> known, String where, List<String> errors) {

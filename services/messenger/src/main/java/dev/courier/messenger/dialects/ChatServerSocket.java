@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.courier.messenger.messages.Message;
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.Payload;
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.messenger.realtime.Dialect;
 import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.http.Json;
@@ -97,7 +98,8 @@ final class ChatServerSocket implements Dialect {
             error("'Text' must be a string.");
             return;
         }
-        Message m = messaging.send(caller, socket.token(), in, null, null, Payload.of(text.asText(), null, null, null)).message();
+        Message m = MessengerMetrics.sent(MessengerMetrics.SEED,
+                messaging.send(caller, socket.token(), in, null, null, Payload.of(text.asText(), null, null, null))).message();
         Map<String, Object> sent = new LinkedHashMap<>();
         sent.put("type", "sent");
         sent.put("messageID", m.id());

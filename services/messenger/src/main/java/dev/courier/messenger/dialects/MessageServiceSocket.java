@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.Payload;
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.messenger.realtime.Dialect;
 import dev.courier.platform.events.MessageEvent;
 import dev.courier.platform.http.Json;
@@ -73,7 +74,8 @@ final class MessageServiceSocket implements Dialect {
             switch (type) {
                 case "message" -> {
                     sender(caller, data);
-                    messaging.send(caller, socket.token(), chat, null, Payload.clientId(optionalText(data, "id")), payload(data));
+                    MessengerMetrics.sent(MessengerMetrics.SEED,
+                            messaging.send(caller, socket.token(), chat, null, Payload.clientId(optionalText(data, "id")), payload(data)));
                 }
                 case "edit_message" -> {
                     sender(caller, data);

@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.courier.messenger.messages.Message;
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.Payload;
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Params;
 import dev.courier.platform.http.ProblemException;
@@ -75,7 +76,7 @@ public final class UsersMessagesHttp {
         Payload payload = Payload.of(text, null, null, null);
         Message m;
         try {
-            m = messaging.send(caller, bearer, null, to, null, payload).message();
+            m = MessengerMetrics.sent(MessengerMetrics.SEED, messaging.send(caller, bearer, null, to, null, payload)).message();
         } catch (ProblemException e) {
             if ("toUserId".equals(e.problem().field())) {
                 throw ProblemException.badField("to_user_id", e.problem().detail().replace("'toUserId'", "'to_user_id'"));

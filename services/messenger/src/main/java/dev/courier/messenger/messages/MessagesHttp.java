@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Params;
 import dev.courier.platform.security.Caller;
@@ -61,9 +62,9 @@ public final class MessagesHttp implements HttpService {
     private void send(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
         SendRequest body = Bodies.read(req, SendRequest.class);
-        Messaging.Sent sent = messaging.send(caller, TokenVerifier.token(req).orElse(null), body.conversationId(),
-                body.toUserId(), Payload.clientId(body.clientId()),
-                Payload.of(body.text(), body.ciphertext(), body.nonce(), body.envelopes()));
+        Messaging.Sent sent = MessengerMetrics.sent(MessengerMetrics.REST, messaging.send(caller, TokenVerifier.token(req).orElse(null),
+                body.conversationId(), body.toUserId(), Payload.clientId(body.clientId()),
+                Payload.of(body.text(), body.ciphertext(), body.nonce(), body.envelopes())));
         Bodies.json(res, Status.CREATED_201, sent.message());
     }
 
@@ -71,8 +72,8 @@ public final class MessagesHttp implements HttpService {
         Caller caller = verifier.require(req);
         long id = Params.positiveId("id", req.path().pathParameters().get("id"));
         ChatSendRequest body = Bodies.read(req, ChatSendRequest.class);
-        Messaging.Sent sent = messaging.send(caller, null, id, null, Payload.clientId(body.clientId()),
-                Payload.of(body.text(), body.ciphertext(), body.nonce(), body.envelopes()));
+        Messaging.Sent sent = MessengerMetrics.sent(MessengerMetrics.REST, messaging.send(caller, null, id, null,
+                Payload.clientId(body.clientId()), Payload.of(body.text(), body.ciphertext(), body.nonce(), body.envelopes())));
         Bodies.json(res, Status.CREATED_201, sent.message());
     }
 

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Params;
 import dev.courier.platform.http.ProblemException;
@@ -67,7 +68,7 @@ public final class SeedHttp {
         }
         Message m;
         try {
-            m = messaging.send(caller, TokenVerifier.token(req).orElse(null), null, body.palId(), null, payload).message();
+            m = MessengerMetrics.sent(MessengerMetrics.SEED, messaging.send(caller, TokenVerifier.token(req).orElse(null), null, body.palId(), null, payload)).message();
         } catch (ProblemException e) {
             if ("toUserId".equals(e.problem().field())) {
                 throw ProblemException.badField("pal_id", e.problem().detail());

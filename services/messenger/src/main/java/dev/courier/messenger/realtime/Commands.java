@@ -8,6 +8,7 @@ import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.Signals;
 import dev.courier.messenger.messages.Messaging;
 import dev.courier.messenger.messages.Payload;
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.ProblemException;
 import dev.courier.platform.security.Caller;
@@ -73,8 +74,8 @@ public final class Commands {
         return switch (type) {
             case "send" -> {
                 SendFrame f = Bodies.parse(frame, SendFrame.class);
-                yield messaging.send(caller, token, f.conversationId(), f.toUserId(), Payload.clientId(f.clientId()),
-                        Payload.of(f.text(), f.ciphertext(), f.nonce(), f.envelopes())).message();
+                yield MessengerMetrics.sent(MessengerMetrics.WS, messaging.send(caller, token, f.conversationId(), f.toUserId(),
+                        Payload.clientId(f.clientId()), Payload.of(f.text(), f.ciphertext(), f.nonce(), f.envelopes())).message());
             }
             case "edit" -> {
                 EditFrame f = Bodies.parse(frame, EditFrame.class);

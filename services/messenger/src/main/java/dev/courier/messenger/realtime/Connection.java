@@ -27,6 +27,7 @@ import io.helidon.websocket.WsUpgradeException;
 import dev.courier.messenger.events.Events;
 import dev.courier.messenger.events.EventStream;
 import dev.courier.messenger.limits.Limits;
+import dev.courier.messenger.observability.MessengerMetrics;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Json;
 import dev.courier.platform.http.Problem;
@@ -225,6 +226,9 @@ final class Connection implements WsListener, Dialect.Socket {
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
         lastHeard = System.currentTimeMillis();
+        if (last) {
+            MessengerMetrics.frameReceived();
+        }
         if (last && partial == null && !oversized) {
             // The usual case, a frame in one piece: no buffer kept between frames.
             if (text.length() > MAX_FRAME || text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME) {
@@ -530,6 +534,7 @@ final class Connection implements WsListener, Dialect.Socket {
 
     private void queueControl(String json) {
         if (!offer(new Out(json, false, 0, null))) {
+            MessengerMetrics.slowDisconnect(MessengerMetrics.QUEUE_FULL);
             tooSlow();
             return;
         }
@@ -646,6 +651,7 @@ final class Connection implements WsListener, Dialect.Socket {
         }
         long started = sendStarted;
         if (started != 0 && now - started > settings.stuckSendMillis()) {
+            MessengerMetrics.slowDisconnect(MessengerMetrics.STUCK_SEND);
             tooSlow();
             return;
         }

@@ -2,6 +2,8 @@ package dev.courier.messenger.realtime;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.courier.messenger.observability.MessengerMetrics;
+
 /**
  * WebSocket text frames gathered by one writer pass and written to the socket in one call: a
  * socket with several frames waiting costs one system call, not one per frame. Server frames are
@@ -79,6 +81,7 @@ final class FrameBatch {
 
     /** A final text frame's header for a payload of {@code size} bytes, with room made for the payload. */
     private void header(int size) {
+        MessengerMetrics.frameSent();
         ensure(10 + size);
         buf[len++] = (byte) 0x81;
         if (size < 126) {

@@ -63,6 +63,7 @@ class SlowClientTest {
             assertThat(u.post(node.http(), "/api/v1/rooms/" + room + "/join", null).status(), is(200));
         }
 
+        double dropsBefore = slowDisconnects();
         List<Long> ids = new ArrayList<>();
         try (WsTestClient carolWs = WsTestClient.connect(node.ws() + "?token=" + carol.token());
              RawClient stalled = RawClient.connect(node.port(), "/ws?token=" + slow.token())) {
@@ -87,6 +88,8 @@ class SlowClientTest {
             if (outcome.closeCode() != null) {
                 assertThat(outcome.closeCode(), is(4408));
             }
+            // The operator sees it: courier_messenger_ws_slow_disconnects_total, by reason.
+            assertThat(slowDisconnects() >= dropsBefore + 1, is(true));
 
             long cursor = 0;
             List<Long> processed = new ArrayList<>();
@@ -122,6 +125,17 @@ class SlowClientTest {
                 assertThat("no message twice", extra, is(List.of()));
             }
         }
+    }
+
+    /** Slow-client disconnects so far in this JVM, whatever the reason (a full queue or a stuck send). */
+    private static double slowDisconnects() {
+        double sum = 0;
+        for (String reason : List.of("queue_full", "stuck_send")) {
+            sum += io.helidon.metrics.api.Metrics.globalRegistry().meter(io.helidon.metrics.api.Counter.class,
+                    "courier.messenger.ws.slow.disconnects", List.of(io.helidon.metrics.api.Tag.create("reason", reason)))
+                    .map(io.helidon.metrics.api.Counter::count).orElse(0L);
+        }
+        return sum;
     }
 
     private static String ciphertext(int i) {

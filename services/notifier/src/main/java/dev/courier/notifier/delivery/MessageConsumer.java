@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,6 +52,7 @@ public final class MessageConsumer implements AutoCloseable {
     private final ExecutorService workers;
     private final Semaphore permits;
     private final CountDownLatch assigned = new CountDownLatch(1);
+    private final AtomicLong lag = new AtomicLong();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -73,6 +75,7 @@ public final class MessageConsumer implements AutoCloseable {
     }
 
     public void start() {
+        NotifierMetrics.register(this);
         thread = Thread.ofPlatform().name("notifier-consumer").start(this::run);
     }
 
@@ -123,10 +126,24 @@ public final class MessageConsumer implements AutoCloseable {
                 if (!records.isEmpty()) {
                     c.commitSync();
                 }
+                measureLag(c);
             }
         } finally {
             consumer = null;
         }
+    }
+
+    /** Records behind the end of the assigned partitions, after this poll's records were handled. */
+    public long lag() {
+        return lag.get();
+    }
+
+    private void measureLag(KafkaConsumer<String, byte[]> c) {
+        long total = 0;
+        for (TopicPartition tp : c.assignment()) {
+            total += c.currentLag(tp).orElse(0);
+        }
+        lag.set(total);
     }
 
     /** A record is skipped only when unreadable; a database hiccup retries it rather than losing it. */
@@ -213,6 +230,7 @@ public final class MessageConsumer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        NotifierMetrics.unregister(this);
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

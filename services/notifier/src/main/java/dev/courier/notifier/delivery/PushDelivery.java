@@ -166,6 +166,7 @@ public final class PushDelivery {
 
     /** Records an attempt; a database hiccup costs the record, never the delivery. */
     private void record(MessageEvent event, long userId, Subscription s, int attempt, Integer status, String outcome, long latencyMillis) {
+        NotifierMetrics.push(outcome, latencyMillis);
         try {
             log.record(event.eventId(), userId, DeliveryLog.PUSH, s.id(), attempt, status, outcome, latencyMillis);
         } catch (RuntimeException e) {

@@ -55,6 +55,7 @@ class PushDeliveryTest {
         TestUser bob = n.auth.user("Bob");
         Subscriber s = subscribe(bob, "e2e");
         long chat = Notifier.newChatId();
+        double deliveredBefore = sample(metrics(), "courier_notifier_push_attempts_total", "delivered");
 
         MessageEvent e = n.message(chat, "direct", alice.id(), "Lunch at noon? 🍜", List.of(bob.id()));
         Received r = n.push.await(s.endpoint(), WAIT);
@@ -77,7 +78,19 @@ class PushDeliveryTest {
         List<Map<String, Object>> attempts = awaitAttempts(e.eventId(), 1);
         assertThat(attempts.getFirst().get("outcome"), is("delivered"));
         assertThat(attempts.getFirst().get("status"), is(201));
-        assertThat(metrics().contains("notifier_deliveries_total{channel=\"push\",outcome=\"delivered\""), is(true));
+        String metrics = metrics();
+        assertThat(metrics.contains("notifier_deliveries_total{channel=\"push\",outcome=\"delivered\""), is(true));
+        // The operator's figures: attempts by outcome, and how long the push service took as a histogram.
+        assertThat(sample(metrics, "courier_notifier_push_attempts_total", "delivered") >= deliveredBefore + 1, is(true));
+        assertThat(sample(metrics, "courier_notifier_push_duration_seconds_count", "delivered") >= 1, is(true));
+        assertThat(metrics, org.hamcrest.Matchers.containsString("\ncourier_notifier_push_duration_seconds_bucket{"));
+    }
+
+    /** The value of {@code metric}'s sample with {@code outcome}, 0 when it is not there. */
+    private static double sample(String exposition, String metric, String outcome) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + metric + "\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} (\\S+)")
+                .matcher(exposition);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test

@@ -46,7 +46,7 @@ class ImageInspectionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"auth", "messenger", "stats", "notifier"})
+    @CsvSource({"auth", "messenger", "stats", "notifier", "web"})
     void entrypointStartsTheServiceWithTheImagesOwnJava(String service) throws IOException {
         List<String> entrypoint = strings(image(service).containerConfig().get("Entrypoint"));
         assertThat(entrypoint.getFirst(), is("/opt/java/bin/java"));
@@ -56,7 +56,7 @@ class ImageInspectionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"auth", "messenger", "stats", "notifier"})
+    @CsvSource({"auth", "messenger", "stats", "notifier", "web"})
     void runsAsTheNonRootCourierUser(String service) throws IOException {
         ImageTar image = image(service);
         assertThat(image.containerConfig().get("User").asText(), is("10001:10001"));
@@ -64,7 +64,7 @@ class ImageInspectionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"auth, 8081 9081", "messenger, 8082", "stats, 8083", "notifier, 8084"})
+    @CsvSource({"auth, 8081 9081 9181", "messenger, 8082 9182", "stats, 8083", "notifier, 8084", "web, 8085"})
     void exposesTheServicePorts(String service, String ports) throws IOException {
         JsonNode exposed = image(service).containerConfig().get("ExposedPorts");
         List<String> names = new ArrayList<>();
@@ -77,7 +77,7 @@ class ImageInspectionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"auth", "messenger", "stats", "notifier"})
+    @CsvSource({"auth", "messenger", "stats", "notifier", "web"})
     void carriesAJlinkedRuntimeAndTheLibrariesItLinks(String service) throws IOException {
         ImageTar image = image(service);
         assertThat(image.files.get("/opt/java/bin/java").executable(), is(true));
@@ -94,7 +94,7 @@ class ImageInspectionTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"auth", "messenger", "stats", "notifier"})
+    @CsvSource({"auth", "messenger", "stats", "notifier", "web"})
     void isSmall(String service) throws IOException {
         assertThat(Files.size(image(service).tar), lessThan(MAX_BYTES));
         assertThat(image(service).config.get("os").asText(), is("linux"));
