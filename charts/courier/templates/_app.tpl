@@ -54,6 +54,8 @@ four services stay alike and differ only in their values.
 {{- end }}
 {{- if eq $c "notifier" }}
 {{- $_ := set $cfg "courier.notifier.publicurl" (printf "https://%s" $root.Values.publicHost) }}
+{{- /* Mutes are checked against memberships by asking messenger as the caller. */}}
+{{- $_ := set $cfg "courier.messenger.url" (include "courier.serviceUrl" (dict "root" $root "component" "messenger")) }}
 {{- end }}
 {{- if $root.Values.tls.internal.enabled }}
 {{- /* The HTTP port: Helidon's own server.tls keys. */}}

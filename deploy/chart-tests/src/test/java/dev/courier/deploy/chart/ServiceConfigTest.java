@@ -92,4 +92,19 @@ class ServiceConfigTest {
         assertThat(data, hasEntry("COURIER_DB_USER", service));
         assertThat(data, hasEntry("COURIER_KAFKA_BOOTSTRAP", "courier-kafka:9092"));
     }
+
+    /** The notifier checks mutes against memberships by asking messenger: it knows where, and may reach it. */
+    @org.junit.jupiter.api.Test
+    void theNotifierReachesMessengerForMembershipChecks() {
+        List<K8sObject> objects = Charts.render(Map.of());
+        Map<String, String> data = Manifests.stringMap(objects.stream()
+                .filter(o -> o.kind().equals("ConfigMap") && o.name().equals("courier-notifier")).findFirst().orElseThrow().body().get("data"));
+        assertThat(data, hasEntry("COURIER_MESSENGER_URL", "http://courier-messenger.courier.svc:8082"));
+        K8sObject messengerPolicy = objects.stream().filter(o -> o.kind().equals("NetworkPolicy") && o.name().equals("courier-messenger"))
+                .findFirst().orElseThrow();
+        K8sObject notifierPolicy = objects.stream().filter(o -> o.kind().equals("NetworkPolicy") && o.name().equals("courier-notifier"))
+                .findFirst().orElseThrow();
+        assertThat(String.valueOf(Manifests.at(messengerPolicy.body(), "spec", "ingress")).contains("component=notifier"), is(true));
+        assertThat(String.valueOf(Manifests.at(notifierPolicy.body(), "spec", "egress")).contains("component=messenger"), is(true));
+    }
 }
