@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -22,6 +20,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 
+import dev.courier.notifier.delivery.DeadLetters;
 import dev.courier.notifier.delivery.DeliveryLog;
 import dev.courier.notifier.delivery.Dispatcher;
 import dev.courier.notifier.delivery.MessageConsumer;
@@ -61,7 +60,7 @@ public final class NotifierApp implements CourierApp {
     private final SubscriptionStore subscriptions;
     private final PreferenceStore preferences;
     private final UnsubscribeTokens unsubscribeTokens;
-    private final Producer<String, byte[]> producer;
+    private final DeadLetters deadLetters;
     private final EmailBatcher email;
     private final MessageConsumer consumer;
     private final ExecutorService workers;
@@ -88,10 +87,10 @@ public final class NotifierApp implements CourierApp {
         this.pushTargets = new PushTargets(notifier.get("push.allowedhosts").asString().orElse(""),
                 notifier.get("push.ports").asString().orElse("443"),
                 notifier.get("push.allowloopbackhttp").asBoolean().orElse(false));
-        this.producer = new KafkaProducer<>(backing.kafka().producer("courier-notifier"));
+        this.deadLetters = DeadLetters.start(backing.kafka().producer("courier-notifier"));
         DeliveryLog log = new DeliveryLog(backing.db());
         this.workers = Executors.newVirtualThreadPerTaskExecutor();
-        PushDelivery push = new PushDelivery(new PushSender(vapid, pushTargets, clock), subscriptions, log, producer,
+        PushDelivery push = new PushDelivery(new PushSender(vapid, pushTargets, clock), subscriptions, log, deadLetters,
                 new PushDelivery.Policy(notifier.get("push.attempts").asInt().orElse(5),
                         Duration.ofMillis(notifier.get("push.backoffmillis").asLong().orElse(1000L)),
                         Duration.ofSeconds(notifier.get("push.maxdelayseconds").asLong().orElse(300L)),
@@ -178,7 +177,7 @@ public final class NotifierApp implements CourierApp {
     public void close() {
         consumer.close();
         email.close();
-        producer.close(Duration.ofSeconds(5));
+        deadLetters.close();
         revoked.close();
         backing.close();
     }

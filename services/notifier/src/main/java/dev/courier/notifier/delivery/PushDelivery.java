@@ -12,15 +12,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 import dev.courier.notifier.push.PushSender;
 import dev.courier.notifier.push.Vapid;
 import dev.courier.notifier.subscriptions.Subscription;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
 import dev.courier.platform.events.MessageEvent;
-import dev.courier.platform.events.Topics;
 import dev.courier.platform.http.Json;
 
 /**
@@ -49,7 +46,7 @@ public final class PushDelivery {
     private final PushSender sender;
     private final SubscriptionStore subscriptions;
     private final DeliveryLog log;
-    private final Producer<String, byte[]> deadLetters;
+    private final DeadLetters deadLetters;
     private final Policy policy;
     private final Clock clock;
     private final Executor retries;
@@ -61,7 +58,7 @@ public final class PushDelivery {
      * @param perOrigin requests in flight at once to one push service
      */
     public PushDelivery(PushSender sender, SubscriptionStore subscriptions, DeliveryLog log,
-                        Producer<String, byte[]> deadLetters, Policy policy, Clock clock, Executor retries, int perOrigin) {
+                        DeadLetters deadLetters, Policy policy, Clock clock, Executor retries, int perOrigin) {
         this.perOrigin = perOrigin;
         this.sender = sender;
         this.subscriptions = subscriptions;
@@ -188,10 +185,6 @@ public final class PushDelivery {
                     String reason) {
         DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, event.eventId(), userId, event.conversationId(),
                 event.message().id(), channel, subscriptionId, origin, attempts, lastStatus, reason, clock.instant());
-        deadLetters.send(new ProducerRecord<>(Topics.NOTIFICATIONS_DLQ, Long.toString(userId), Json.write(letter)), (md, e) -> {
-            if (e != null) {
-                LOG.log(Level.ERROR, "Cannot publish dead letter for event " + event.eventId(), e);
-            }
-        });
+        deadLetters.publish(Long.toString(userId), Json.write(letter), event.eventId());
     }
 }
