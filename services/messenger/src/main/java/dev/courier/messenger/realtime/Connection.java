@@ -67,8 +67,6 @@ final class Connection implements WsListener, Dialect.Socket {
     static final int RESTARTING = 1012;
     /** A backing server is down at connect (PostgreSQL): the client retries later. */
     static final int TRY_AGAIN_LATER = 1013;
-    /** RFC 6455: a text frame whose payload is not UTF-8. */
-    static final int INVALID_PAYLOAD = 1007;
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("messenger-ws-writer").factory();
@@ -578,11 +576,25 @@ final class Connection implements WsListener, Dialect.Socket {
         kick();
     }
 
-    /** A text frame that was not UTF-8: an error frame, then closed with RFC 6455's 1007. */
-    void invalidText() {
-        enqueueClose(translated(write(Events.of("error", "status", 400, "title", "Bad request",
-                "detail", "A text frame must be valid UTF-8 (U+FFFD, which invalid bytes decode to, is refused too)."))),
-                INVALID_PAYLOAD, "invalid UTF-8");
+    /**
+     * A text frame holding U+FFFD, which is what Helidon hands over for bytes that were not UTF-8:
+     * an error frame (with the frame's requestId when it has one), the frame applied to nothing, and
+     * the socket kept open. Not RFC 6455's close with 1007: the bytes are gone, so this may as well be
+     * a browser's valid U+FFFD, and closing would make a client that resends after reconnecting
+     * (as the web app does) loop.
+     */
+    void invalidText(String text) {
+        partial = null;
+        oversized = false;
+        String requestId = null;
+        try {
+            com.fasterxml.jackson.databind.JsonNode id = Json.MAPPER.readTree(text).path("requestId");
+            requestId = id.isTextual() ? id.asText() : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not even JSON: the error goes without a requestId.
+        }
+        error(requestId, Problem.of(400, "Bad request",
+                "A text frame must be valid UTF-8; U+FFFD, which invalid bytes decode to, is refused too (send it over REST)."));
     }
 
     /** The auth session behind this socket was revoked. */

@@ -36,7 +36,7 @@ final class UpgradeGuard implements WsListener {
     private volatile String refused;
     private volatile boolean foreign;
     private volatile Headers upgradeHeaders;
-    private volatile boolean invalidText;
+    private boolean skipping;
 
     UpgradeGuard(Connection connection, Hub hub, Limits limits) {
         this.connection = connection;
@@ -98,11 +98,12 @@ final class UpgradeGuard implements WsListener {
             return;
         }
         // Helidon decodes a text frame with replacement, so invalid UTF-8 arrives as U+FFFD and the
-        // bytes are gone; the character is refused instead of storing text the client never sent.
-        if (invalidText || text.indexOf('\uFFFD') >= 0) {
-            if (!invalidText) {
-                invalidText = true;
-                connection.invalidText();
+        // bytes are gone; the message is refused instead of storing text the client never sent (all
+        // of its fragments: the rest of a fragmented one is skipped up to its last).
+        if (skipping || text.indexOf('\uFFFD') >= 0) {
+            skipping = !last;
+            if (last) {
+                connection.invalidText(text);
             }
             return;
         }

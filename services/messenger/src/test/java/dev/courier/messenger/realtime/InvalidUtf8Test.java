@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +19,13 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * Raw frames, since no WebSocket client library sends invalid UTF-8: a text frame that is not UTF-8
- * is refused with an error frame and closed with 1007; valid non-ASCII text is answered normally.
+ * is refused with an error frame and changes nothing, the socket staying open; valid non-ASCII text
+ * is answered normally.
  */
 class InvalidUtf8Test {
 
     @Test
-    void aTextFrameWithInvalidUtf8IsClosedWith1007() throws Exception {
+    void aTextFrameWithInvalidUtf8IsRefusedAndTheSocketStaysOpen() throws Exception {
         TestUser alice = Cluster.user();
         try (Socket socket = upgrade(alice)) {
             sendText(socket, "{\"type\":\"ping\",\"requestId\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8));
@@ -37,12 +36,32 @@ class InvalidUtf8Test {
             bad.write(0x28);
             bad.writeBytes("\"}".getBytes(StandardCharsets.US_ASCII));
             sendText(socket, bad.toByteArray());
-            List<String> texts = new ArrayList<>();
-            int code = readUntilClose(socket, texts);
-            assertThat(code, is(1007));
-            assertThat(texts.toString(), texts.stream().anyMatch(t -> t.contains("\"status\":400") && t.contains("UTF-8")), is(true));
-            assertThat(texts.toString(), texts.stream().noneMatch(t -> t.contains("\"pong\"")), is(true));
+            String refused = readText(socket);
+            assertThat(refused, containsString("\"error\""));
+            assertThat(refused, containsString("\"status\":400"));
+            assertThat(refused, containsString("UTF-8"));
+            assertThat(refused, containsString("\"requestId\":\"x\uFFFD("));
+            // The socket stays open: the next frame is answered.
+            sendText(socket, "{\"type\":\"ping\",\"requestId\":\"after\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(readText(socket), containsString("\"requestId\":\"after\""));
         }
+    }
+
+    @Test
+    void aMessageWithInvalidUtf8IsNotStored() throws Exception {
+        TestUser alice = Cluster.user();
+        TestUser bob = Cluster.user();
+        try (Socket socket = upgrade(alice)) {
+            ByteArrayOutputStream bad = new ByteArrayOutputStream();
+            bad.writeBytes(("{\"type\":\"send\",\"requestId\":\"s1\",\"toUserId\":" + bob.id() + ",\"text\":\"bad ").getBytes(StandardCharsets.US_ASCII));
+            bad.write(0xFF);
+            bad.writeBytes("\"}".getBytes(StandardCharsets.US_ASCII));
+            sendText(socket, bad.toByteArray());
+            String refused = readText(socket);
+            assertThat(refused, containsString("\"status\":400"));
+            assertThat(refused, containsString("\"requestId\":\"s1\""));
+        }
+        assertThat(bob.get(Cluster.a().http(), "/api/v1/chats").json().size(), is(0));
     }
 
     private static Socket upgrade(TestUser user) throws IOException {
@@ -82,17 +101,6 @@ class InvalidUtf8Test {
             }
             if (f.opcode() == 8) {
                 throw new AssertionError("closed: " + f.closeCode());
-            }
-        }
-    }
-
-    private static int readUntilClose(Socket socket, List<String> texts) throws IOException {
-        while (true) {
-            Frame f = read(socket);
-            if (f.opcode() == 1) {
-                texts.add(new String(f.payload(), StandardCharsets.UTF_8));
-            } else if (f.opcode() == 8) {
-                return f.closeCode();
             }
         }
     }
