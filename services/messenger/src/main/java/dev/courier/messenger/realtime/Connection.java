@@ -421,6 +421,15 @@ final class Connection implements WsListener, Dialect.Socket {
                     Limits.SOCKET_CLOSE_CODE, "too many sockets");
             return;
         }
+        hub.reading(() -> {
+            open(cursor, requestId);
+            return null;
+        });
+        pull();
+    }
+
+    /** Joins the hub, says where the stream starts; its reads hold one of the hub's read slots. */
+    private void open(String cursor, String requestId) {
         long start = hub.stream().head().pos();
         Problem bad = null;
         if (cursor != null) {
@@ -449,7 +458,6 @@ final class Connection implements WsListener, Dialect.Socket {
         }
         control(write(Events.of("ready", "requestId", requestId, "userId", caller.userId(), "cursor", start)));
         lastSent = start;
-        pull();
     }
 
     /** Rewinds (or forwards) the stream to a cursor the client holds. */
@@ -780,7 +788,7 @@ final class Connection implements WsListener, Dialect.Socket {
             if (lastSent >= 0 && (boolean) PULL_WANTED.getAndSet(this, false)) {
                 flush(out);
                 long from = lastSent;
-                EventStream.Page page = hub.stream().after(caller.userId(), from, PAGE);
+                EventStream.Page page = hub.reading(() -> hub.stream().after(caller.userId(), from, PAGE));
                 for (EventStream.Event e : page.events()) {
                     if (closed) {
                         return;

@@ -68,6 +68,9 @@ public final class Hub implements AutoCloseable {
     private final EventStream stream;
     private final Signals signals;
     private final Presence presence;
+    private final java.util.concurrent.ExecutorService announcer =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual().name("messenger-presence-announcer").factory());
+    private final java.util.concurrent.Semaphore reads;
     private final Database db;
     private final WsSettings settings;
     private volatile boolean running = true;
@@ -91,6 +94,7 @@ public final class Hub implements AutoCloseable {
         this.presence = presence;
         this.db = db;
         this.settings = settings;
+        this.reads = new java.util.concurrent.Semaphore(settings.dbReads(), true);
     }
 
     EventStream stream() {
@@ -454,8 +458,20 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** Tells the users who share a chat with {@code userId} that it came online or went offline. */
+    /**
+     * Tells the users who share a chat with {@code userId} that it came online or went offline, in
+     * order, on one thread: the opening socket does not wait for it, and a burst of opens reads the
+     * contacts one after another instead of all at once from the connection pool.
+     */
     private void announce(long userId, boolean online) {
+        try {
+            announcer.execute(() -> announceNow(userId, online));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: nobody is left to tell.
+        }
+    }
+
+    private void announceNow(long userId, boolean online) {
         try {
             List<Long> contacts = db.withConnection(c -> {
                 try (var ps = c.prepareStatement(CONTACTS)) {
@@ -478,6 +494,20 @@ public final class Hub implements AutoCloseable {
     }
 
     private volatile boolean refreshing;
+
+    /**
+     * Runs a socket's database reads (its open, its catch-up pages) once one of
+     * {@code ws.dbreads} slots is free. Waiting here is cheap (virtual threads, in arrival order);
+     * waiting in the connection pool is bounded by its timeout, after which the socket was lost.
+     */
+    <T> T reading(java.util.function.Supplier<T> work) {
+        reads.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            reads.release();
+        }
+    }
 
     private void sweep() {
         long tick = Math.max(10, Math.min(settings.sweepMillis(), settings.heartbeatMillis()));
@@ -563,5 +593,6 @@ public final class Hub implements AutoCloseable {
         if (router != null) {
             router.interrupt();
         }
+        announcer.shutdown();
     }
 }
