@@ -53,6 +53,10 @@ import dev.courier.platform.users.UserDirectoryClient;
 /** The notifier service, wired: its backing servers, the delivery pipeline and its routes. */
 public final class NotifierApp implements CourierApp {
 
+    /** The notifier's named SQL statements (Helidon DB Client), one file for all its stores. */
+    public static final String STATEMENTS = "dev/courier/notifier/statements.yaml";
+
+
     private final Backing backing;
     private final Vapid vapid;
     private final TokenVerifier verifier;

@@ -11,11 +11,7 @@ import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +19,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
 import io.helidon.security.jwt.jwk.JwkEC;
 import io.helidon.security.jwt.jwk.JwkKeys;
 
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 import dev.courier.platform.security.Es256;
 import dev.courier.platform.security.KeySource;
 import dev.courier.platform.security.SigningKey;
@@ -40,17 +40,7 @@ import dev.courier.platform.security.SigningKey;
  */
 public final class Keyring implements KeySource {
 
-    private static final String SELECT_KEYS = """
-            SELECT kid, private_key, public_key, created_at, retired_at FROM signing_keys
-            WHERE retired_at IS NULL OR retired_at > ?
-            ORDER BY created_at DESC, kid""";
-    private static final String INSERT_KEY = """
-            INSERT INTO signing_keys (kid, private_key, public_key, created_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (kid) DO NOTHING""";
-    private static final String RETIRE_OTHERS = """
-            UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL AND kid <> ?""";
-
-    private final Database db;
+    private final SqlClient db;
     private final Clock clock;
     private final Duration keepRetired;
     private final Duration reload;
@@ -61,7 +51,7 @@ public final class Keyring implements KeySource {
      * @param reload      how stale a replica's view of the table may be
      */
     public Keyring(Database db, Clock clock, Duration keepRetired, Duration reload) {
-        this.db = db;
+        this.db = SqlClient.over(db, dev.courier.auth.users.UserStore.STATEMENTS);
         this.clock = clock;
         this.keepRetired = keepRetired;
         this.reload = reload;
@@ -72,15 +62,15 @@ public final class Keyring implements KeySource {
      * becomes the signing key; otherwise the first replica to start creates one.
      */
     public void initialize(String configuredPkcs8) {
-        db.inTransaction(c -> {
-            lock(c);
+        db.inTransaction(tx -> {
+            tx.namedGet("lock-keyring");
             if (configuredPkcs8 != null && !configuredPkcs8.isBlank()) {
                 SigningKey key = fromPkcs8(decodePem(configuredPkcs8));
-                if (insert(c, key)) {
-                    retireOthers(c, key.kid());
+                if (insert(tx, key)) {
+                    retireOthers(tx, key.kid());
                 }
-            } else if (active(c).isEmpty()) {
-                insert(c, generate());
+            } else if (tx.namedGet("active-signing-keys").isEmpty()) {
+                insert(tx, generate());
             }
             return null;
         });
@@ -90,10 +80,10 @@ public final class Keyring implements KeySource {
     /** Adds a fresh key that signs from now on; the previous keys stay published while their tokens live. */
     public SigningKey rotate() {
         SigningKey key = generate();
-        db.inTransaction(c -> {
-            lock(c);
-            insert(c, key);
-            retireOthers(c, key.kid());
+        db.inTransaction(tx -> {
+            tx.namedGet("lock-keyring");
+            insert(tx, key);
+            retireOthers(tx, key.kid());
             return null;
         });
         refresh();
@@ -141,16 +131,10 @@ public final class Keyring implements KeySource {
 
     private void refresh() {
         Instant now = clock.instant();
-        List<Stored> keys = db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_KEYS)) {
-                ps.setObject(1, java.sql.Timestamp.from(now.minus(keepRetired)));
-                List<Stored> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Stored(load(rs.getString(1), rs.getBytes(2), rs.getBytes(3)), rs.getTimestamp(5) != null));
-                    }
-                }
-                return out;
+        List<Stored> keys = db.execute(exec -> {
+            try (Stream<DbRow> rows = exec.namedQuery("published-signing-keys", Timestamp.from(now.minus(keepRetired)))) {
+                return rows.map(r -> new Stored(load(r.column(1).get(String.class), r.column(2).get(byte[].class),
+                        r.column(3).get(byte[].class)), r.column(5).get(Boolean.class))).toList();
             }
         });
         // The signing key first: the newest one that is not retired.
@@ -161,39 +145,13 @@ public final class Keyring implements KeySource {
         snapshot = new Snapshot(List.copyOf(ordered), jwks.build(), now);
     }
 
-    private static void lock(Connection c) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(hashtext('courier-auth-keyring'))");
-        }
+    private boolean insert(DbExecute tx, SigningKey key) {
+        return tx.namedInsert("insert-signing-key", key.kid(), key.privateKey().getEncoded(), key.publicKey().getEncoded(),
+                Timestamp.from(clock.instant())) == 1;
     }
 
-    private static List<String> active(Connection c) throws SQLException {
-        List<String> kids = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT kid FROM signing_keys WHERE retired_at IS NULL")) {
-            while (rs.next()) {
-                kids.add(rs.getString(1));
-            }
-        }
-        return kids;
-    }
-
-    private boolean insert(Connection c, SigningKey key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(INSERT_KEY)) {
-            ps.setString(1, key.kid());
-            ps.setBytes(2, key.privateKey().getEncoded());
-            ps.setBytes(3, key.publicKey().getEncoded());
-            ps.setObject(4, java.sql.Timestamp.from(clock.instant()));
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    private void retireOthers(Connection c, String kid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(RETIRE_OTHERS)) {
-            ps.setObject(1, java.sql.Timestamp.from(clock.instant()));
-            ps.setString(2, kid);
-            ps.executeUpdate();
-        }
+    private void retireOthers(DbExecute tx, String kid) {
+        tx.namedUpdate("retire-other-signing-keys", Timestamp.from(clock.instant()), kid);
     }
 
     static SigningKey generate() {

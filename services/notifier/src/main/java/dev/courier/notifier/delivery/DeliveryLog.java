@@ -1,6 +1,5 @@
 package dev.courier.notifier.delivery;
 
-import java.sql.Types;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +9,7 @@ import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 
 /**
  * Every delivery attempt, kept in {@code delivery_attempt} (for support: "why did I not get a
@@ -20,15 +20,12 @@ public final class DeliveryLog {
     public static final String PUSH = "push";
     public static final String EMAIL = "email";
 
-    private static final String INSERT = """
-            INSERT INTO delivery_attempt (event_id, user_id, channel, subscription_id, attempt, status, outcome, latency_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """;
 
-    private final Database db;
+
+    private final SqlClient db;
 
     public DeliveryLog(Database db) {
-        this.db = db;
+        this.db = SqlClient.over(db, dev.courier.notifier.NotifierApp.STATEMENTS);
     }
 
     /**
@@ -37,27 +34,8 @@ public final class DeliveryLog {
      */
     public void record(String eventId, long userId, String channel, Long subscriptionId, int attempt, Integer status,
                        String outcome, long latencyMillis) {
-        db.withConnection(c -> {
-            try (var ps = c.prepareStatement(INSERT)) {
-                ps.setString(1, eventId);
-                ps.setLong(2, userId);
-                ps.setString(3, channel);
-                if (subscriptionId == null) {
-                    ps.setNull(4, Types.BIGINT);
-                } else {
-                    ps.setLong(4, subscriptionId);
-                }
-                ps.setInt(5, attempt);
-                if (status == null) {
-                    ps.setNull(6, Types.INTEGER);
-                } else {
-                    ps.setInt(6, status);
-                }
-                ps.setString(7, outcome);
-                ps.setLong(8, latencyMillis);
-                return ps.executeUpdate();
-            }
-        });
+        db.execute(exec -> exec.namedInsert("record-attempt", eventId, userId, channel, subscriptionId, attempt, status, outcome,
+                latencyMillis));
         count(channel, outcome);
         Metrics.globalRegistry().getOrCreate(Timer.builder("notifier.delivery.latency")
                         .description("Time a push service or the SMTP server took to answer one attempt")

@@ -1,25 +1,27 @@
 package dev.courier.notifier.email;
 
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
 
 import jakarta.mail.MessagingException;
 
 import dev.courier.notifier.delivery.DeliveryLog;
 import dev.courier.notifier.preferences.PreferenceStore;
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 
 /**
  * Email digests: unread messages wait in {@code email_pending}; a user gets at most one email per
@@ -30,37 +32,7 @@ public final class EmailBatcher implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EmailBatcher.class.getName());
 
-    private static final String INSERT_PENDING = """
-            INSERT INTO email_pending (user_id, chat_id, message_id, event_id, address, sender_name, preview)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """;
-    private static final String ENSURE_WINDOW = """
-            INSERT INTO email_window (user_id, chat_id, last_sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
-            """;
-    private static final String LOCK_WINDOW = """
-            SELECT last_sent_at FROM email_window WHERE user_id = ? AND chat_id = ? FOR UPDATE
-            """;
-    private static final String SELECT_PENDING = """
-            SELECT id, event_id, address, sender_name, preview FROM email_pending
-            WHERE user_id = ? AND chat_id = ? AND sent_at IS NULL ORDER BY id
-            """;
-    private static final String MARK_SENT = """
-            UPDATE email_pending SET sent_at = ? WHERE id = ANY (?)
-            """;
-    private static final String DROP_PENDING = """
-            DELETE FROM email_pending WHERE id = ANY (?)
-            """;
-    private static final String TOUCH_WINDOW = """
-            UPDATE email_window SET last_sent_at = ? WHERE user_id = ? AND chat_id = ?
-            """;
-    private static final String DUE = """
-            SELECT DISTINCT p.user_id, p.chat_id FROM email_pending p
-            LEFT JOIN email_window w ON w.user_id = p.user_id AND w.chat_id = p.chat_id
-            WHERE p.sent_at IS NULL AND (w.last_sent_at IS NULL OR w.last_sent_at <= ?)
-            LIMIT 500
-            """;
-
-    private final Database db;
+    private final SqlClient db;
     private final Mailer mailer;
     private final UnsubscribeTokens tokens;
     private final PreferenceStore preferences;
@@ -73,7 +45,7 @@ public final class EmailBatcher implements AutoCloseable {
 
     public EmailBatcher(Database db, Mailer mailer, UnsubscribeTokens tokens, PreferenceStore preferences, DeliveryLog log,
                         Duration window, String publicUrl, Clock clock) {
-        this.db = db;
+        this.db = SqlClient.over(db, dev.courier.notifier.NotifierApp.STATEMENTS);
         this.mailer = mailer;
         this.tokens = tokens;
         this.preferences = preferences;
@@ -89,34 +61,16 @@ public final class EmailBatcher implements AutoCloseable {
     }
 
     public void enqueue(String eventId, long userId, String address, long chatId, long messageId, String senderName, String preview) {
-        db.withConnection(c -> {
-            try (var ps = c.prepareStatement(INSERT_PENDING)) {
-                ps.setLong(1, userId);
-                ps.setLong(2, chatId);
-                ps.setLong(3, messageId);
-                ps.setString(4, eventId);
-                ps.setString(5, address);
-                ps.setString(6, senderName);
-                ps.setString(7, preview);
-                return ps.executeUpdate();
-            }
-        });
+        db.execute(exec -> exec.namedInsert("queue-email", userId, chatId, messageId, eventId, address, senderName, preview));
         flush(userId, chatId);
     }
 
     void flushDue() {
         try {
             Instant cutoff = clock.instant().minus(window);
-            List<long[]> due = db.withConnection(c -> {
-                try (var ps = c.prepareStatement(DUE)) {
-                    ps.setTimestamp(1, Timestamp.from(cutoff));
-                    try (var rs = ps.executeQuery()) {
-                        List<long[]> out = new ArrayList<>();
-                        while (rs.next()) {
-                            out.add(new long[] {rs.getLong(1), rs.getLong(2)});
-                        }
-                        return out;
-                    }
+            List<long[]> due = db.execute(exec -> {
+                try (Stream<DbRow> rows = exec.namedQuery("due-email-digests", Timestamp.from(cutoff))) {
+                    return rows.map(r -> new long[] {SqlClient.number(r, 1), SqlClient.number(r, 2)}).toList();
                 }
             });
             for (long[] d : due) {
@@ -133,20 +87,20 @@ public final class EmailBatcher implements AutoCloseable {
     /** Sends the chat's digest to the user now if the window allows; otherwise the timer will. */
     void flush(long userId, long chatId) {
         try {
-            db.inTransaction(c -> {
+            db.inTransaction(tx -> {
                 Instant now = clock.instant();
-                Instant last = lockWindow(c, userId, chatId);
+                Instant last = lockWindow(tx, userId, chatId);
                 if (last.isAfter(now.minus(window))) {
                     return null;
                 }
-                List<Pending> pending = pending(c, userId, chatId);
+                List<Pending> pending = pending(tx, userId, chatId);
                 if (pending.isEmpty()) {
                     return null;
                 }
                 Long[] ids = pending.stream().map(Pending::id).toArray(Long[]::new);
                 if (!preferences.get(userId).email() || preferences.muted(userId, chatId, now)) {
                     // Turned off or muted since these were queued: they are not wanted any more.
-                    update(c, DROP_PENDING, ps -> ps.setArray(1, c.createArrayOf("bigint", ids)));
+                    tx.namedDelete("drop-pending-emails", (Object) ids);
                     return null;
                 }
                 long start = System.nanoTime();
@@ -158,15 +112,8 @@ public final class EmailBatcher implements AutoCloseable {
                     throw new IllegalStateException("SMTP refused the digest: " + e.getMessage(), e);
                 }
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                update(c, MARK_SENT, ps -> {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setArray(2, c.createArrayOf("bigint", ids));
-                });
-                update(c, TOUCH_WINDOW, ps -> {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setLong(2, userId);
-                    ps.setLong(3, chatId);
-                });
+                tx.namedUpdate("mark-emails-sent", Timestamp.from(now), ids);
+                tx.namedUpdate("touch-email-window", Timestamp.from(now), userId, chatId);
                 for (Pending p : pending) {
                     log.record(p.eventId(), userId, DeliveryLog.EMAIL, null, 1, null, "delivered", ms);
                 }
@@ -198,45 +145,15 @@ public final class EmailBatcher implements AutoCloseable {
         mailer.send(pending.getLast().address(), subject, text.toString(), headers);
     }
 
-    private static Instant lockWindow(Connection c, long userId, long chatId) throws SQLException {
-        try (var ps = c.prepareStatement(ENSURE_WINDOW)) {
-            ps.setLong(1, userId);
-            ps.setLong(2, chatId);
-            ps.setTimestamp(3, Timestamp.from(Instant.EPOCH));
-            ps.executeUpdate();
-        }
-        try (var ps = c.prepareStatement(LOCK_WINDOW)) {
-            ps.setLong(1, userId);
-            ps.setLong(2, chatId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getTimestamp(1).toInstant();
-            }
-        }
+    private static Instant lockWindow(DbExecute tx, long userId, long chatId) {
+        tx.namedInsert("ensure-email-window", userId, chatId, Timestamp.from(Instant.EPOCH));
+        return tx.namedGet("lock-email-window", userId, chatId).orElseThrow().column(1).get(Timestamp.class).toInstant();
     }
 
-    private static List<Pending> pending(Connection c, long userId, long chatId) throws SQLException {
-        try (var ps = c.prepareStatement(SELECT_PENDING)) {
-            ps.setLong(1, userId);
-            ps.setLong(2, chatId);
-            try (var rs = ps.executeQuery()) {
-                List<Pending> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
-                }
-                return out;
-            }
-        }
-    }
-
-    private interface Binder {
-        void bind(java.sql.PreparedStatement ps) throws SQLException;
-    }
-
-    private static void update(Connection c, String sql, Binder binder) throws SQLException {
-        try (var ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            ps.executeUpdate();
+    private static List<Pending> pending(DbExecute tx, long userId, long chatId) {
+        try (Stream<DbRow> rows = tx.namedQuery("pending-emails", userId, chatId)) {
+            return rows.map(r -> new Pending(SqlClient.number(r, 1), r.column(2).get(String.class), r.column(3).get(String.class),
+                    r.column(4).get(String.class), r.column(5).get(String.class))).toList();
         }
     }
 

@@ -2,7 +2,9 @@ package dev.courier.notifier.push;
 
 import java.util.function.Supplier;
 
+import dev.courier.notifier.NotifierApp;
 import dev.courier.platform.db.Database;
+import dev.courier.platform.db.SqlClient;
 
 /**
  * Generated secrets kept in the notifier schema (the VAPID key pair, the unsubscribe-link key), so
@@ -10,33 +12,16 @@ import dev.courier.platform.db.Database;
  */
 public final class Secrets {
 
-    private static final String INSERT = """
-            INSERT INTO secret (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING
-            """;
-    private static final String SELECT = """
-            SELECT value FROM secret WHERE name = ?
-            """;
-
-    private final Database db;
+    private final SqlClient db;
 
     public Secrets(Database db) {
-        this.db = db;
+        this.db = SqlClient.over(db, NotifierApp.STATEMENTS);
     }
 
     public String getOrCreate(String name, Supplier<String> generator) {
-        return db.withConnection(c -> {
-            try (var insert = c.prepareStatement(INSERT)) {
-                insert.setString(1, name);
-                insert.setString(2, generator.get());
-                insert.executeUpdate();
-            }
-            try (var select = c.prepareStatement(SELECT)) {
-                select.setString(1, name);
-                try (var rs = select.executeQuery()) {
-                    rs.next();
-                    return rs.getString(1);
-                }
-            }
+        return db.execute(exec -> {
+            exec.namedInsert("insert-secret", name, generator.get());
+            return exec.namedGet("secret", name).orElseThrow().column(1).get(String.class);
         });
     }
 }
