@@ -40,9 +40,9 @@ import dev.courier.notifier.push.Vapid;
 import dev.courier.notifier.push.VapidKeys;
 import dev.courier.notifier.subscriptions.SubscriptionService;
 import dev.courier.notifier.subscriptions.SubscriptionStore;
-import dev.courier.notifier.subscriptions.WriteLimit;
 import dev.courier.notifier.users.DirectoryUsers;
 import dev.courier.platform.events.Topics;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.platform.server.Backing;
 import dev.courier.platform.server.CourierApp;
 import dev.courier.platform.security.RemoteJwks;
@@ -138,7 +138,8 @@ public final class NotifierApp implements CourierApp {
     public void routing(HttpRouting.Builder routing) {
         routing.register("/api/v1/push", new SubscriptionService(subscriptions, verifier, vapid, pushTargets,
                 subscriptionLimits.get("peruser").asInt().orElse(20),
-                new WriteLimit(backing.redis(), "subscriptions", subscriptionLimits.get("writes").asInt().orElse(30),
+                // Per user only (callers are authenticated): platform's limiter with the address kind off.
+                new RateLimiter(backing.redis(), "notifier", "subscriptions", subscriptionLimits.get("writes").asInt().orElse(30), 0,
                         Duration.ofSeconds(subscriptionLimits.get("windowseconds").asInt().orElse(600)))));
         routing.register("/api/v1/notifications/unsubscribe", new UnsubscribeService(unsubscribeTokens, preferences));
         routing.register("/api/v1/notifications", new PreferenceService(preferences, verifier, Clock.systemUTC(), membership));

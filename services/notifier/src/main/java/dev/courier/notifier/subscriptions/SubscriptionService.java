@@ -16,6 +16,7 @@ import dev.courier.notifier.push.Vapid;
 import dev.courier.platform.http.Bodies;
 import dev.courier.platform.http.Params;
 import dev.courier.platform.http.ProblemException;
+import dev.courier.platform.ratelimit.RateLimiter;
 import dev.courier.platform.security.Caller;
 import dev.courier.platform.security.Es256;
 import dev.courier.platform.security.TokenVerifier;
@@ -30,7 +31,7 @@ public final class SubscriptionService implements HttpService {
     private final Vapid vapid;
     private final PushTargets targets;
     private final int maxPerUser;
-    private final WriteLimit writes;
+    private final RateLimiter writes;
 
     /**
      * @param targets    which hosts and addresses a push may go to
@@ -38,7 +39,7 @@ public final class SubscriptionService implements HttpService {
      * @param writes     subscribes and unsubscribes per user and window
      */
     public SubscriptionService(SubscriptionStore store, TokenVerifier verifier, Vapid vapid, PushTargets targets, int maxPerUser,
-                               WriteLimit writes) {
+                               RateLimiter writes) {
         this.maxPerUser = maxPerUser;
         this.writes = writes;
         this.targets = targets;
@@ -74,7 +75,7 @@ public final class SubscriptionService implements HttpService {
 
     private void add(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
-        writes.hit(caller.userId());
+        writes.hit(Long.toString(caller.userId()), null);
         SubscriptionRequest body = Bodies.read(req, SubscriptionRequest.class);
         String endpoint = validEndpoint(body.endpoint());
         if (body.keys() == null) {
@@ -94,7 +95,7 @@ public final class SubscriptionService implements HttpService {
 
     private void remove(ServerRequest req, ServerResponse res) {
         Caller caller = verifier.require(req);
-        writes.hit(caller.userId());
+        writes.hit(Long.toString(caller.userId()), null);
         long id = Params.positiveId("id", req.path().pathParameters().get("id"));
         if (!store.deleteOwn(caller.userId(), id)) {
             // Someone else's subscription looks exactly like a missing one.
